@@ -1,0 +1,150 @@
+"""From what is on disk and in git to what holds at ``as_of``.
+
+``gather`` is the shell: it reads the repository, the history and the
+history's versions of vote files. ``evaluate`` is pure: the lifecycle of
+every NEP, the protocol in force, and the facts the validator needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from .history import EMPTY_HISTORY, History
+from .lifecycle import EffectiveGovernance, NEPFacts, Timeline, compute_states
+from .model import NEPState, NEPStatus, Proposal, ProtocolState, Vote
+from .proposals import VOTE_PATH, ParsedVote, parse_vote
+from .repository import Repository, load_repository
+from .tally import VoteFile
+
+FAR_FUTURE = 253402300799
+
+
+@dataclass
+class World:
+    """Everything read from disk and git for one run."""
+
+    repo: Repository
+    history: History
+    git: bool
+    committed_votes: dict[str, ParsedVote] = field(default_factory=dict)  # first included version, where it differs
+
+
+def gather(root: Path, *, history: History | None = None, cache: bool = True) -> World:
+    from .history import read_blobs, read_history
+
+    repo = load_repository(root)
+    git = (Path(root) / ".git").exists()
+    if history is None:
+        history = read_history(Path(root), cache_dir=(Path(root) / ".nep-cache") if cache and git else None) if git else EMPTY_HISTORY
+    if cache and git:
+        ensure_cache_dir(Path(root))
+    committed: dict[str, ParsedVote] = {}
+    want: dict[str, str] = {}
+    for path in history.paths("votes/", FAR_FUTURE):
+        blob = history.first_blob(path, FAR_FUTURE)
+        if blob and repo.vote_blobs.get(path) != blob:
+            want[path] = blob
+    if want:
+        blobs = read_blobs(Path(root), set(want.values()))
+        for path, blob in want.items():
+            if blob in blobs and VOTE_PATH.match(path):
+                committed[path] = parse_vote(path, blobs[blob])
+    return World(repo, history, git or bool(history.commits), committed)
+
+
+def ensure_cache_dir(root: Path) -> Path:
+    """``.nep-cache/`` with its own ``.gitignore`` so it never shows as a change."""
+    d = root / ".nep-cache"
+    d.mkdir(exist_ok=True)
+    gi = d / ".gitignore"
+    if not gi.exists():
+        gi.write_text("*\n", encoding="utf-8")
+    return d
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    as_of: int
+    states: dict[int, NEPState]
+    facts: dict[int, NEPFacts]
+    proposals: dict[int, Proposal]  # the first file per number
+    timeline: Timeline
+
+    def protocol(self, t: int | None = None) -> ProtocolState:
+        return self.timeline.protocol_at(self.as_of if t is None else t)
+
+    def governance_for(self, nep: int) -> EffectiveGovernance:
+        """The governance values frozen for a NEP: at its T0, or at as_of for a draft."""
+        st = self.states.get(nep)
+        t = st.submitted if st and st.submitted is not None else self.as_of
+        return self.timeline.governance_at(t)
+
+    def anchor(self, p: Proposal) -> int:
+        st = self.states.get(p.nep)
+        return st.submitted if st and st.submitted is not None and st.submitted <= self.as_of else self.as_of
+
+
+def vote_files_for(world: World, nep: int, as_of: int) -> tuple[VoteFile, ...]:
+    folder = f"votes/nep-{nep:04d}/"
+    paths = {p for p in world.repo.votes if p.startswith(folder)}
+    paths.update(p for p in world.history.paths(folder, as_of) if VOTE_PATH.match(p))
+    out = []
+    for path in sorted(paths):
+        included = world.history.inclusion_time(path, as_of)
+        parsed = world.committed_votes.get(path) if included is not None else None
+        if parsed is None:
+            parsed = world.repo.votes.get(path)
+        if parsed is None:
+            continue  # deleted from the tree and never readable from history
+        error = "; ".join(d.message for d in parsed.diagnostics) or None
+        out.append(VoteFile(path, parsed.vote, included, error))
+    return tuple(out)
+
+
+def facts_for(world: World, p: Proposal, as_of: int) -> NEPFacts:
+    h = world.history
+    submitted = p.submitted
+    if submitted is None:
+        if world.git:
+            # Any status past draft counts: the bot may have written 'voting' in the same commit.
+            submitted = h.first_status_time(
+                p.path, {s.value for s in NEPStatus if s not in (NEPStatus.DRAFT, NEPStatus.WITHDRAWN)}, as_of
+            )
+        elif p.status not in (None, NEPStatus.DRAFT, NEPStatus.WITHDRAWN):
+            submitted = as_of  # outside git, a review file is submitted "now" (SPEC 7)
+    withdrawn_at = h.first_status_time(p.path, {"withdrawn"}, as_of) if world.git else None
+    up = p.upgrade_path
+    assert p.type is not None
+    return NEPFacts(
+        nep=p.nep,
+        type=p.type,
+        author_status=p.status,
+        proposer=p.proposer,
+        content_hash=p.content_hash,
+        submitted=submitted,
+        withdrawn_at=withdrawn_at,
+        resubmission_of=p.resubmission_of,
+        supersedes=p.supersedes,
+        parameter_changes=p.parameter_changes,
+        grace_period_days=up.grace_period_days if up else 0,
+        target_version=up.target_version if up else "",
+        vote_files=vote_files_for(world, p.nep, as_of),
+    )
+
+
+def evaluate(world: World, as_of: int, *, signature_ok: Callable[[Vote], bool] | None = None) -> Evaluation:
+    proposals: dict[int, Proposal] = {}
+    for p in sorted(world.repo.proposals, key=lambda p: p.path):
+        if p.type is not None and p.nep >= 1:
+            proposals.setdefault(p.nep, p)
+    facts = {n: facts_for(world, p, as_of) for n, p in proposals.items()}
+    gov = world.repo.governance
+    states = compute_states(list(facts.values()), gov, world.repo.stakes, as_of, signature_ok=signature_ok)
+    timeline = Timeline.build(gov, states, facts)
+    return Evaluation(as_of, states, facts, proposals, timeline)
+
+
+def parameters_for(ev: Evaluation, p: Proposal) -> Mapping[str, Any]:
+    return ev.timeline.parameters_at(ev.anchor(p))
