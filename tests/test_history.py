@@ -341,6 +341,17 @@ def test_odd_file_names_survive(repo: GitRepo) -> None:
     assert read_blobs(repo.path, [tree[names[0]]]) == {tree[names[0]]: b"vote 0\n"}
 
 
+def test_a_file_name_that_is_not_utf8_survives_the_cache(repo: GitRepo) -> None:
+    name = "votes/nep-0001/latin1-\udce9.yaml"  # the byte 0xE9 on disk, as os.fsdecode gives it
+    repo.write(name, "v")
+    repo.commit("odd bytes", at=T)
+    cache = repo.path / ".nep-cache"
+    cold = read_history(repo.path, cache_dir=cache)
+    assert list(cold.events) == [name]
+    assert read_history(repo.path, cache_dir=cache) == cold
+    assert list(read_tree(repo.path, "HEAD")) == [name]
+
+
 # --------------------------------------------------------------------------
 # Not a repository, errors
 
@@ -504,6 +515,27 @@ def test_dirty_paths_ignore_the_cache(repo: GitRepo) -> None:
     repo.write("votes/nep-0001/new vote.yaml", "v")
     repo.write(".nep-cache/history.json", "{}")  # no .gitignore inside: still not a change
     assert sorted(dirty_paths(repo.path)) == [NEP, "votes/nep-0001/new vote.yaml"]
+
+
+def test_a_long_history_read_in_parallel_segments_is_the_same(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = T
+    for i in range(7):
+        repo.write(NEP, nep_text("review" if i >= 3 else "draft", title=f"Title number {i}"))
+        repo.write(f"votes/nep-0001/v{i}.yaml", str(i))
+        at += 100
+        repo.commit(f"c{i}", at=at - (500 if i == 4 else 0))  # one backdated commit
+        if i == 5:
+            repo.checkout("side", create=True)
+            repo.write("votes/nep-0001/side.yaml", "s")
+            repo.commit("side", at=at + 1)
+            repo.checkout("main")
+            repo.merge("side", at=at + 2)
+    single = read_history(repo.path)
+    monkeypatch.setattr(h, "_PARALLEL_MIN_COMMITS", 1)
+    for workers in (2, 3, 4, 20):
+        monkeypatch.setattr(h, "_workers", lambda w=workers: w)
+        assert len(h._segments(repo.path, single.head)) == min(workers, len(single.commits))
+        assert read_history(repo.path) == single
 
 
 # --------------------------------------------------------------------------

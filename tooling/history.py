@@ -372,8 +372,77 @@ def _read_statuses(repo: Path, changes: Iterable[tuple[str, int, str | None, boo
     return {sha: front_matter_status(data) for sha, data in blobs.items()}
 
 
+#: Below this many commits one log process is quick enough. Above it, the
+#: first-parent chain is cut into consecutive segments whose logs run in
+#: parallel: git's tree diffs, not our parsing, are most of a cold read.
+_PARALLEL_MIN_COMMITS = 2_000
+_MAX_WORKERS = 4
+
+
+def _workers() -> int:
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, _MAX_WORKERS))
+
+
+def _segments(repo: Path, head: str) -> list[str]:
+    """Revision ranges that cut head's first-parent chain into consecutive pieces, root first."""
+    workers = _workers()
+    if workers < 2:
+        return [head]
+    count = int(_git(repo, "rev-list", "--first-parent", "--count", "--end-of-options", head, "--"))
+    if count < _PARALLEL_MIN_COMMITS:
+        return [head]
+    # Positions (commits from the root) where a segment ends; head~n follows
+    # first parents, so these are points on the chain.
+    positions = sorted({count * k // workers for k in range(1, workers)} - {0, count})
+    if not positions:
+        return [head]
+    cuts = _git(repo, "rev-parse", *(f"{head}~{count - p}" for p in positions))
+    points = cuts.decode().split()
+    return [points[0]] + [f"{a}..{b}" for a, b in zip(points, points[1:] + [head])]
+
+
+def _run_parallel(repo: Path, arg_lists: Sequence[Sequence[str]]) -> list[bytes]:
+    if len(arg_lists) == 1:
+        return [_git(repo, *arg_lists[0])]
+    results: list[subprocess.CompletedProcess[bytes] | BaseException | None] = [None] * len(arg_lists)
+
+    def work(i: int) -> None:
+        try:
+            results[i] = _run(repo, arg_lists[i])
+        except BaseException as exc:  # re-raised in the calling thread
+            results[i] = exc
+
+    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(len(arg_lists))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    outputs = []
+    for args, result in zip(arg_lists, results):
+        if isinstance(result, BaseException):
+            raise result
+        assert result is not None
+        if result.returncode != 0:
+            raise HistoryError(f"git {args[0]} failed in {repo}: {_stderr(result)}")
+        outputs.append(result.stdout)
+    return outputs
+
+
 def _scan_all(repo: Path, head: str) -> _Raw:
-    commits, changes, _ = _parse_log(_git(repo, *_log_args(head)), 0)
+    ranges = _segments(repo, head)
+    outputs = _run_parallel(repo, [_log_args(r) for r in ranges])
+    commits: list[tuple[str, int]] = []
+    changes: list[tuple[str, int, str | None, bool]] = []
+    for out in outputs:
+        seg_commits, seg_changes, first_parent = _parse_log(out, len(commits))
+        if commits and first_parent != commits[-1][0]:
+            raise HistoryError(f"inconsistent first-parent history in {repo}")
+        commits += seg_commits
+        changes += seg_changes
     statuses = _read_statuses(repo, changes, {})
     return _Raw(head, commits, [(p, i, b) for p, i, b, _ in changes], statuses)
 
@@ -397,9 +466,10 @@ def _assemble(raw: _Raw) -> History:
     for sha, time in raw.commits:
         clock = time if clock is None or time > clock else clock
         commits.append(Commit(sha, time, clock))
+    clocks = [c.clock for c in commits]
     grouped: dict[str, list[FileEvent]] = {}
     for path, index, blob in raw.changes:
-        event = FileEvent(path, index, commits[index].clock, blob)
+        event = FileEvent(path, index, clocks[index], blob)
         bucket = grouped.get(path)
         if bucket is None:
             grouped[path] = [event]
@@ -410,7 +480,7 @@ def _assemble(raw: _Raw) -> History:
     nep_statuses = {
         path: tuple((e.clock, statuses.get(e.blob) if e.blob is not None else None) for e in evs)
         for path, evs in events.items()
-        if _is_nep_path(path)
+        if path[:5] == "neps/" and _is_nep_path(path)
     }
     return History(tuple(commits), events, nep_statuses, raw.head)
 
@@ -466,12 +536,13 @@ def _store_cache(file: Path, version: str, raw: _Raw) -> None:
         fd, tmp = tempfile.mkstemp(prefix=".history-", suffix=".tmp", dir=file.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(data, fh, separators=(",", ":"), ensure_ascii=False)
+                # ASCII escapes carry non-UTF-8 file names (lone surrogates) through JSON.
+                json.dump(data, fh, separators=(",", ":"), ensure_ascii=True)
             os.replace(tmp, file)
         except BaseException:
             os.unlink(tmp)
             raise
-    except OSError:
+    except (OSError, ValueError):
         pass  # a cache that cannot be written only costs time
 
 

@@ -522,7 +522,8 @@ def tally_text(
         lines.append(_paint(f"PROVISIONAL{ends}", "bold", color))
         lines.append(f"Projected outcome: {t.projected_outcome.value} (if voting ended now)")
 
-    decisive = t.yes + t.no
+    with exact_context():
+        decisive = t.yes + t.no
     turnout = _turnout(t)
     lines.append("")
     rows = [
@@ -611,20 +612,14 @@ def _phase_state(start: int | None, end: int | None, as_of: int) -> str | None:
     return None
 
 
-def timeline(state: NEPState, as_of: int, *, grace_period_days: int | None = None) -> list[dict]:
-    """The phases of a NEP's life, each ``{phase, name, start, end, state, note}``.
-
-    Windows are half-open, so a phase is ``current`` from the instant it
-    starts; ``decision`` is a point (start = end) and is ``past`` from that
-    instant on. For an undecided NEP the path continues with ``scheduled`` and
-    ``active`` ("if approved"), projected from ``grace_period_days`` when given.
-    """
+def _phases(state: NEPState, as_of: int, grace_period_days: int | None) -> list[tuple[str, int | None, int | None, str, str]]:
+    """(phase, start, end, state, note) with instants as Unix seconds; see ``timeline``."""
     s = state
     t0, vs, ve = s.submitted, s.voting_start, s.voting_end
     ph: list[tuple[str, int | None, int | None, str]] = []
 
     def add(phase: str, start: int | None, end: int | None, note: str = "") -> None:
-        # A window that is known to be empty never happens (no review on the emergency track, grace 0).
+        # A window known to be empty never happens (no review on the emergency track, grace 0).
         if start is not None and end is not None and start == end and phase != "decision":
             return
         ph.append((phase, start, end, note))
@@ -667,25 +662,38 @@ def timeline(state: NEPState, as_of: int, *, grace_period_days: int | None = Non
         add("scheduled", ve, at, "grace period, if approved")
         add("active", at, None, "if approved")
 
-    current = s.status.value
     names = [p[0] for p in ph]
-    cur_index = names.index(current) if current in names else len(names)
+    cur_index = names.index(s.status.value) if s.status.value in names else len(names)
     out = []
     for i, (phase, start, end, note) in enumerate(ph):
         st = _phase_state(start, end, as_of)
         if st is None:
+            # Unknown instants: the phase's place on the path relative to the current status decides.
             st = "past" if i < cur_index else "current" if i == cur_index else "future"
-        out.append(
-            {
-                "phase": phase,
-                "name": _PHASE_NAMES[phase],
-                "start": format_instant(start),
-                "end": format_instant(end),
-                "state": st,
-                "note": note,
-            }
-        )
+        out.append((phase, start, end, st, note))
     return out
+
+
+def timeline(state: NEPState, as_of: int, *, grace_period_days: int | None = None) -> list[dict]:
+    """The phases of a NEP's life, each ``{phase, name, start, end, state, note}``.
+
+    Windows are half-open, so a phase is ``current`` from the instant it
+    starts; ``decision`` is a point (start = end) and is ``past`` from that
+    instant on. For an undecided NEP the path continues with ``scheduled`` and
+    ``active`` ("if approved"), projected from ``grace_period_days`` when given.
+    ``state`` is expected to be computed at the same ``as_of``.
+    """
+    return [
+        {
+            "phase": phase,
+            "name": _PHASE_NAMES[phase],
+            "start": format_instant(start),
+            "end": format_instant(end),
+            "state": st,
+            "note": note,
+        }
+        for phase, start, end, st, note in _phases(state, as_of, grace_period_days)
+    ]
 
 
 # --------------------------------------------------------------------------
@@ -795,10 +803,9 @@ def show_text(proposal: Proposal, state: NEPState, as_of: int, *, color: bool = 
     grace = p.upgrade_path.grace_period_days if p.upgrade_path is not None else None
     lines += ["", _paint("Timeline", "bold", color)]
     trows = []
-    for ph in timeline(s, as_of, grace_period_days=grace):
-        start = _when(_parse(ph["start"]), "")
-        end = _when(_parse(ph["end"]), "")
-        if ph["phase"] == "decision":
+    for phase, t_start, t_end, st, note in _phases(s, as_of, grace):
+        start, end = _when(t_start, ""), _when(t_end, "")
+        if phase == "decision":
             span = start or "—"
         elif start and end:
             span = f"{start} → {end}"
@@ -808,7 +815,7 @@ def show_text(proposal: Proposal, state: NEPState, as_of: int, *, color: bool = 
             span = f"until {end}"
         else:
             span = "—"
-        trows.append([_PHASE_MARK[ph["state"]], ph["phase"], span, ph["note"]])
+        trows.append([_PHASE_MARK[st], phase, span, note])
     lines += _table(trows)
 
     lines += ["", _paint("Economic impact", "bold", color)]
@@ -849,14 +856,6 @@ def show_text(proposal: Proposal, state: NEPState, as_of: int, *, color: bool = 
     body = tally_text(s.tally, s, as_of, color=color).splitlines()[1:]  # the heading repeats the label
     lines += ["  " + line if line else "" for line in body]
     return "\n".join(lines) + "\n"
-
-
-def _parse(text: str | None) -> int | None:
-    if text is None:
-        return None
-    from .instants import parse_instant
-
-    return parse_instant(text)
 
 
 # --------------------------------------------------------------------------

@@ -666,6 +666,8 @@ def render_markdown(md: MarkdownIt, text: str, known_neps: frozenset[int] = froz
             close.meta = {"anchor": slug, "text": text_}
             if level in (2, 3):
                 flat.append((level, slug, text_))
+        elif tok.type == "th_open":
+            tok.attrSet("scope", "col")
         elif tok.type == "inline" and tok.children:
             for c in tok.children:
                 if c.type == "link_open":
@@ -720,11 +722,14 @@ def tally_view(t: Tally) -> TallyView:
     voted = t.turnout_stake
     ts = t.total_stake
     yn = t.yes + t.no
-    zero = Decimal(0)
+    def share(x: Decimal) -> str:
+        # With no stake at all the bar is simply empty.
+        return _pct_str(_pct(x, ts) if ts > 0 else Decimal("0.00"))
+
     bars = Bars(
-        yes=_pct_str(_pct(t.yes, ts) or zero),
-        no=_pct_str(_pct(t.no, ts) or zero),
-        abstain=_pct_str(_pct(t.abstain, ts) or zero),
+        yes=share(t.yes),
+        no=share(t.no),
+        abstain=share(t.abstain),
         turnout=_pct_str(_pct(voted, ts)),
         quorum_line=_pct_str(_pct(t.quorum, Decimal(1))),
         yes_share=_pct_str(_pct(t.yes, yn) if yn > 0 else None),

@@ -5,11 +5,11 @@ Pure over a gathered ``World``; the CLI only selects paths and renders.
 
 from __future__ import annotations
 
-from typing import Collection
+from typing import Callable, Collection
 
 from .diagnostics import Diagnostic, sort_key
 from .evaluate import Evaluation, World, evaluate, parameters_for
-from .model import NEPStatus, Proposal, Severity, VoteCode
+from .model import NEPStatus, Pos, Proposal, Severity, Vote, VoteCode
 from .proposals import VOTE_PATH
 from .rules import Context, check_proposal, check_repository
 from .rules.catalog import rule
@@ -58,53 +58,55 @@ def validate(world: World, as_of: int, selected: Collection[str] | None = None) 
     return sorted(out, key=sort_key)
 
 
-def check_votes(world: World, ev: Evaluation, wanted) -> list[Diagnostic]:  # type: ignore[no-untyped-def]
-    from .tally import judge_vote
-    from .stakes import Snapshot
-    from .evaluate import vote_files_for
+def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool]) -> list[Diagnostic]:
+    """Vote files: intrinsic defects are errors; tally facts (too late, no stake...) are notices."""
     from decimal import Decimal
+
+    from .stakes import Snapshot
+    from .tally import VoteFile, judge_vote
+    from .votes import verify_vote
 
     out: list[Diagnostic] = []
     network = world.repo.governance.network
-    judged: dict[str, tuple[VoteCode | None]] = {}
-    for n, st in ev.states.items():
+    judged: dict[str, VoteCode | None] = {}
+    for st in ev.states.values():
         if st.tally is not None:
             for v in st.tally.votes:
-                judged[v.path] = (v.code,)
+                judged[v.path] = v.code
+    nobody = Snapshot(0, {}, Decimal(0))
     for path, parsed in sorted(world.repo.votes.items()):
-        if not wanted(path) or parsed.vote is None:
+        if not wanted(path):
+            continue
+        if parsed.vote is None:
+            out.extend(parsed.diagnostics)
             continue
         m = VOTE_PATH.match(path)
         folder_nep = int(m.group(1)) if m else parsed.vote.nep
         state = ev.states.get(folder_nep)
-        code: VoteCode | None
         if path in judged:
-            code = judged[path][0]
+            code = judged[path]
         else:
-            # Not in a tally (yet): judge what the file itself can tell.
-            vf = next((v for v in vote_files_for(world, folder_nep, ev.as_of) if v.path == path), None)
-            if vf is None:
-                continue
-            empty = Snapshot(0, {}, Decimal(0))
-            res = judge_vote(vf, nep=folder_nep, network=network,
-                             content_hash=ev.proposals[folder_nep].content_hash if folder_nep in ev.proposals else "",
-                             voting_start=0, voting_end=1 << 62, snapshot=empty,
-                             signature_ok=__import__("tooling.votes", fromlist=["verify_vote"]).verify_vote)
+            # Not in a tally (yet): judge only what the file itself can tell.
+            proposal = ev.proposals.get(folder_nep)
+            res = judge_vote(
+                VoteFile(path, parsed.vote, None), nep=folder_nep, network=network,
+                content_hash=proposal.content_hash if proposal else "", voting_start=0, voting_end=1 << 62,
+                snapshot=nobody, signature_ok=verify_vote,
+            )
             code = res.code if res.code in _VOTE_RULE else None
-        positions = parsed.positions
         if code in _VOTE_RULE:
             slug, key = _VOTE_RULE[code]
-            pos = positions.at((key,)) if positions else (1, 1)
+            pos = parsed.positions.at((key,)) if parsed.positions else Pos(1, 1)
             out.append(rule(slug).at(path, pos, _vote_message(code, parsed.vote, network)))
         elif code is not None:
-            status = state.status if state else "unknown"
+            status = state.status if state else "not found"
             out.append(rule("vote-not-counted").at(
                 path, (1, 1), f"vote is not counted: {code} (NEP-{folder_nep:04d} is {status})",
-                "votes already in history stay; see `nep tally` for details"))
+                "votes already in history stay; see `nep tally` for the details"))
     return out
 
 
-def _vote_message(code: VoteCode, vote, network: str) -> str:  # type: ignore[no-untyped-def]
+def _vote_message(code: VoteCode, vote: Vote, network: str) -> str:
     if code is VoteCode.WRONG_PATH:
         return f"vote for NEP {vote.nep} by {vote.voter} must be stored as votes/nep-{vote.nep:04d}/{vote.voter}.yaml"
     if code is VoteCode.WRONG_NETWORK:

@@ -152,7 +152,10 @@ def register(rules: list[Rule]) -> None:
 
 def markdown() -> str:
     """The rules reference, docs/rules.md."""
-    from ..policy import POLICY_RULES  # noqa: F401  (registers pr-* rules)
+    try:
+        from .. import policy  # noqa: F401  (registers the pr-* rules)
+    except ImportError:  # pragma: no cover
+        pass
 
     lines = [
         "# Rules reference",
