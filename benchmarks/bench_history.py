@@ -66,6 +66,10 @@ def build(repo: Path, commits: int, neps: int, votes: int) -> None:
     def blob(path: str, data: bytes) -> None:
         out.write(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
 
+    def vote(number: int, when: int) -> None:
+        nep = number % neps + 1
+        blob(f"votes/nep-{nep:04d}/{number:032x}.yaml", vote_text(nep, number, when))
+
     def header(ref: str, when: int, msg: str, parent: int, merge: int | None = None) -> int:
         nonlocal mark
         mark += 1
@@ -85,7 +89,7 @@ def build(repo: Path, commits: int, neps: int, votes: int) -> None:
             side = header("refs/heads/side", when - 300, f"side {c}", main_mark)
             for _ in range(due):
                 vote_no += 1
-                blob(f"votes/nep-{vote_no % neps + 1:04d}/{vote_no:032x}.yaml", vote_text(vote_no % neps + 1, vote_no, when))
+                vote(vote_no, when)
             main_mark = header("refs/heads/main", when, f"merge {c}", main_mark, side)
             continue
         main_mark = header("refs/heads/main", when, f"commit {c}", main_mark)
@@ -93,7 +97,7 @@ def build(repo: Path, commits: int, neps: int, votes: int) -> None:
             blob(f"neps/nep-{n:04d}.md", nep_text(n, status))
         for _ in range(due):
             vote_no += 1
-            blob(f"votes/nep-{vote_no % neps + 1:04d}/{vote_no:032x}.yaml", vote_text(vote_no % neps + 1, vote_no, when))
+            vote(vote_no, when)
         if c == 0:
             blob("README.md", b"synthetic\n")
     out.close()

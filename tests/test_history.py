@@ -230,7 +230,12 @@ def test_status_transition_draft_to_review_gives_t0(repo: GitRepo) -> None:
     repo.write(NEP, nep_text("voting", title="Sharded optimizer state v2"))
     repo.commit("bot", at=T + 9 * DAY)
     hist = read_history(repo.path)
-    assert hist.nep_statuses[NEP] == ((T, "draft"), (T + DAY, "draft"), (T + 2 * DAY, "review"), (T + 9 * DAY, "voting"))
+    assert hist.nep_statuses[NEP] == (
+        (T, "draft"),
+        (T + DAY, "draft"),
+        (T + 2 * DAY, "review"),
+        (T + 9 * DAY, "voting"),
+    )
     review = {NEPStatus.REVIEW}
     assert hist.first_status_time(NEP, review, as_of=T + 30 * DAY) == T + 2 * DAY
     assert hist.first_status_time(NEP, review, as_of=T + 2 * DAY) == T + 2 * DAY
@@ -348,6 +353,7 @@ def test_a_file_name_that_is_not_utf8_survives_the_cache(repo: GitRepo) -> None:
     cache = repo.path / ".nep-cache"
     cold = read_history(repo.path, cache_dir=cache)
     assert list(cold.events) == [name]
+    assert len(list(cache.glob("history-*.json"))) == 1
     assert read_history(repo.path, cache_dir=cache) == cold
     assert list(read_tree(repo.path, "HEAD")) == [name]
 
@@ -463,7 +469,8 @@ def test_read_tree_and_changed_paths_between_two_revisions(repo: GitRepo) -> Non
     head_tree = read_tree(repo.path, head)
     assert sorted(head_tree) == [NEP, "votes/nep-0001/a.yaml", "votes/nep-0001/b.yaml"]
     assert read_tree(repo.path, head, ("docs/",)) == {"docs/guide.md": blob_of(repo, head, "docs/guide.md")}
-    assert set(read_tree(repo.path, head, ())) == {NEP, "votes/nep-0001/a.yaml", "votes/nep-0001/b.yaml", "docs/guide.md"}
+    everything = {NEP, "votes/nep-0001/a.yaml", "votes/nep-0001/b.yaml", "docs/guide.md"}
+    assert set(read_tree(repo.path, head, ())) == everything
 
     assert sorted(changed_paths(repo.path, base, head), key=lambda c: c[1]) == [
         ("M", "docs/guide.md", None),
@@ -501,7 +508,8 @@ def test_read_blobs_leaves_out_missing_objects(repo: GitRepo) -> None:
     repo.commit("root", at=T)
     tree = read_tree(repo.path, "HEAD")
     missing = "0" * 39 + "1"
-    assert read_blobs(repo.path, [tree[VOTE], missing, tree[NEP], tree[VOTE]]) == {tree[VOTE]: b"vote\n", tree[NEP]: b""}
+    blobs = read_blobs(repo.path, [tree[VOTE], missing, tree[NEP], tree[VOTE]])
+    assert blobs == {tree[VOTE]: b"vote\n", tree[NEP]: b""}
     assert read_blobs(repo.path, []) == {}
     with pytest.raises(HistoryError, match="not an object id"):
         read_blobs(repo.path, ["HEAD:votes"])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -334,11 +333,27 @@ def test_tally_text_provisional_with_bars_and_markers():
     # Exactly 20 % turnout and exactly 66 % approval: both lines displayed and reached.
     assert "= 20.0 %" in text and "quorum 20.0 %   ✓ reached" in text
     assert "66.0 % yes of yes+no" in text and "needs 66.0 %   ✓ reached" in text
-    assert "█" * 8 + "|" + "░" * 32 in text  # turnout bar filled exactly to the quorum marker
-    assert "█" * 26 + "|" + "█" + "░" * 13 in text  # approval 66 % of 40 cells = 26.4: marker after cell 26
+    assert "█" * 10 + "|" + "░" * 40 in text  # turnout bar (50 cells) filled exactly to the quorum marker
+    assert "█" * 33 + "|" + "░" * 17 in text  # approval bar filled exactly to the 66 % marker
     assert "✗ BAD_SIGNATURE" in text and "✓" in text
     assert "5f2b9c0e…" in text
     assert "\x1b[" not in text
+
+
+def test_bars_just_below_the_lines_stop_short_of_the_markers():
+    t = tally("1319", "681", total="10001", votes=[vote(NODE_A, "yes", "1319"), vote(NODE_B, "no", "681")])
+    assert not t.quorum_reached and not t.approval_reached
+    text = reports.tally_text(t, state(tally=t), VS)
+    assert "= 19.9 %" in text and "65.9 % yes of yes+no" in text
+    assert "█" * 9 + "░|" in text and "█" * 32 + "░|" in text
+    assert text.count("✗ not reached") == 2
+
+
+def test_bar_never_contradicts_the_verdict_when_cells_round():
+    # 66.4 % on a 40-cell bar floors to cell 26 like 66.0 % does; the verdict decides which side of the marker.
+    assert reports._bar(Decimal("0.659"), Decimal(1), 40, Decimal("0.66"), reached=False) == "█" * 25 + "░|" + "░" * 14
+    reached = reports._bar(Decimal("0.66"), Decimal(1), 40, Decimal("0.66"), reached=True)
+    assert reached == "█" * 26 + "|" + "░" * 14
 
 
 def test_tally_text_final_rejected_names_the_reason():

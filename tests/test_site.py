@@ -1001,3 +1001,39 @@ def test_corpus_renders() -> None:
                     assert not urlsplit(value or "").scheme, (path, value)  # nothing fetched from elsewhere
     one = files["nep-0001.html"].decode("utf-8")
     assert '<h3 id="abstract">Abstract' in one and "EIP Purpose and Guidelines" in one
+
+
+# --------------------------------------------------------------------------
+# The shell behind `nep site build`, on a copy of the example repository
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.skipif(not (REPO / "governance.yaml").is_file(), reason="no example repository")
+def test_build_reads_the_repository_and_writes_the_site(tmp_path: Path) -> None:
+    import shutil
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copy(REPO / "governance.yaml", repo / "governance.yaml")
+    for folder in ("neps", "stakes", "votes"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, repo / folder)
+    out = tmp_path / "public"
+    count = site.build(repo, AS_OF, out, base_url=BASE)
+    numbers = sorted(int(p.stem[4:]) for p in (repo / "neps").glob("nep-*.md"))
+    assert count == sum(1 for p in out.rglob("*") if p.is_file())
+    data = json.loads((out / "api" / "neps.json").read_text(encoding="utf-8"))
+    assert [int(n) for n in data["neps"]] == numbers
+    assert all((out / f"nep-{n:04d}.html").is_file() for n in numbers)
+    again = tmp_path / "again"
+    site.build(repo, AS_OF, again, base_url=BASE)
+    assert all((again / p.relative_to(out)).read_bytes() == p.read_bytes() for p in out.rglob("*") if p.is_file())
+
+
+def test_feed_stays_well_formed_xml_with_control_characters_in_a_title() -> None:
+    proposals, states, protocol = fixture_site()
+    proposals[0] = replace(proposals[0], title="Bell\x07 and <tag> & \"quotes\"")
+    root = ET.fromstring(render_site(SiteInput(AS_OF, GOV, proposals, states, protocol, BASE))["feed.xml"])
+    titles = [e.find(f"{ATOM}title").text for e in root.findall(f"{ATOM}entry")]
+    assert 'NEP-0001: Bell and <tag> & "quotes" — activated' in titles

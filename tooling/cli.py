@@ -295,9 +295,9 @@ def cmd_rewards(args: argparse.Namespace) -> int:
         items.append(proposal_rewards(n, ev.proposals[n].proposer, tally, st.outcome,
                                       bool(tally and tally.quorum_reached), eg.rewards, eg.proposal_fee))
     if args.format == "json":
-        _emit(json.dumps(reports.rewards_json(items, ev.as_of), indent=2, ensure_ascii=False) + "\n")
+        _emit(json.dumps(reports.rewards_json(items, ev.as_of, states=ev.states), indent=2, ensure_ascii=False) + "\n")
     else:
-        _emit(reports.rewards_text(items, ev.as_of))
+        _emit(reports.rewards_text(items, ev.as_of, states=ev.states))
     return EXIT_OK
 
 
@@ -374,6 +374,9 @@ def cmd_vote(args: argparse.Namespace) -> int:
                            choice=args.choice, timestamp=ts, reason=args.reason)
     rel = votes.vote_path(p.nep, vote.voter)
     target = root / rel
+    for folder in (root / "votes", target.parent):
+        if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+            raise UsageError(f"{folder.relative_to(root)} is not a plain folder; links are never followed")
     if target.exists() or target.is_symlink():
         raise Failure(f"{rel} already exists; votes are final and a vote file is never changed")
     from .rules.metadata import bad_text
@@ -388,10 +391,15 @@ def cmd_vote(args: argparse.Namespace) -> int:
         answer = sys.stdin.readline().strip().lower() if sys.stdin and not sys.stdin.closed else ""
         if answer not in ("y", "yes"):
             raise Failure("not confirmed; nothing written")
-    target.parent.mkdir(parents=True, exist_ok=True)
     from .fsio import write_new
 
-    write_new(target, votes.render_vote_file(vote).encode("utf-8"))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_new(target, votes.render_vote_file(vote).encode("utf-8"))
+    except FileExistsError:
+        raise Failure(f"{rel} already exists; votes are final and a vote file is never changed") from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {rel}: {exc.strerror or exc}") from None
     _emit(f"wrote {rel}\nOpen a pull request that adds this file; it counts once merged before the voting end.\n")
     return EXIT_OK
 

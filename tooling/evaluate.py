@@ -29,6 +29,8 @@ class World:
     history: History
     git: bool
     committed_votes: dict[str, ParsedVote] = field(default_factory=dict)  # first included version, where it differs
+    #: Reads one git blob (the shell's door into history, used only for the rare forced edit after VS).
+    read_blob: Callable[[str], bytes | None] = lambda blob: None
 
 
 def gather(root: Path, *, history: History | None = None, cache: bool = True) -> World:
@@ -51,7 +53,12 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
         for path, blob in want.items():
             if blob in blobs and VOTE_PATH.match(path):
                 committed[path] = parse_vote(path, blobs[blob])
-    return World(repo, history, git or bool(history.commits), committed)
+    root_path = Path(root)
+
+    def read_blob(blob: str) -> bytes | None:
+        return read_blobs(root_path, [blob]).get(blob)
+
+    return World(repo, history, git or bool(history.commits), committed, read_blob)
 
 
 def ensure_cache_dir(root: Path) -> Path:
@@ -103,6 +110,17 @@ def vote_files_for(world: World, nep: int, as_of: int) -> tuple[VoteFile, ...]:
     return tuple(out)
 
 
+def _committed_status(world: World, p: Proposal, as_of: int) -> NEPStatus | None:
+    """The file's status in the repository as of ``as_of`` (its last committed version by then)."""
+    versions = [s for clock, s in world.history.nep_statuses.get(p.path, ()) if clock <= as_of]
+    if not versions:
+        return p.status  # never committed: a local draft, judged as it is
+    try:
+        return NEPStatus(versions[-1]) if versions[-1] else None
+    except ValueError:
+        return None
+
+
 def facts_for(world: World, p: Proposal, as_of: int) -> NEPFacts:
     h = world.history
     submitted = p.submitted
@@ -120,7 +138,7 @@ def facts_for(world: World, p: Proposal, as_of: int) -> NEPFacts:
     return NEPFacts(
         nep=p.nep,
         type=p.type,
-        author_status=p.status,
+        author_status=_committed_status(world, p, as_of) if world.git else p.status,
         proposer=p.proposer,
         content_hash=p.content_hash,
         submitted=submitted,
@@ -142,8 +160,41 @@ def evaluate(world: World, as_of: int, *, signature_ok: Callable[[Vote], bool] |
     facts = {n: facts_for(world, p, as_of) for n, p in proposals.items()}
     gov = world.repo.governance
     states = compute_states(list(facts.values()), gov, world.repo.stakes, as_of, signature_ok=signature_ok)
+    changed = _bind_to_voting_start(world, proposals, facts, states)
+    if changed:
+        facts.update(changed)
+        states = compute_states(list(facts.values()), gov, world.repo.stakes, as_of, signature_ok=signature_ok)
     timeline = Timeline.build(gov, states, facts)
     return Evaluation(as_of, states, facts, proposals, timeline)
+
+
+def _bind_to_voting_start(
+    world: World, proposals: Mapping[int, Proposal], facts: Mapping[int, NEPFacts], states: Mapping[int, NEPState]
+) -> dict[int, NEPFacts]:
+    """Votes bind to the content at voting start (SPEC 4): find NEPs whose file changed after VS.
+
+    The policy check refuses such edits, so this only matters when one was
+    forced through; then the tally still judges votes against the content
+    the voters saw.
+    """
+    from dataclasses import replace
+
+    from .proposals import parse_nep
+
+    out: dict[int, NEPFacts] = {}
+    for n, st in states.items():
+        vs = st.voting_start
+        if vs is None or st.tally is None:
+            continue
+        p = proposals[n]
+        events = [e for e in world.history.events.get(p.path, ()) if e.clock <= vs]
+        if not events or events[-1].blob is None or events[-1].blob == world.repo.nep_blobs.get(p.path):
+            continue
+        raw = world.read_blob(events[-1].blob)
+        parsed = parse_nep(p.path, raw) if raw is not None else None
+        if parsed is not None and parsed.proposal is not None:
+            out[n] = replace(facts[n], content_hash_at_vs=parsed.proposal.content_hash)
+    return out
 
 
 def parameters_for(ev: Evaluation, p: Proposal) -> Mapping[str, Any]:

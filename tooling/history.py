@@ -7,12 +7,13 @@ file under ``neps/`` and ``votes/``, and the ``status`` each version of a
 ``neps/*.md`` file declared. From that, inclusion times, first included
 contents and T0 / withdrawal times are pure lookups at any ``as_of``.
 
-Reading is done with three git processes whatever the size of the history:
-one ``rev-parse`` probe, one ``git log --first-parent --raw`` pass and one
-``git cat-file --batch`` for the NEP blobs. A JSON cache (never pickle: the
-cache directory lives inside a work tree that pull requests can write to)
-makes warm runs skip the log pass, and extends itself when the head moved
-forward along the first-parent chain.
+Reading takes a fixed number of git processes whatever the size of the
+history: one ``rev-parse`` probe, one ``git log --first-parent --raw`` pass
+(cut, for long histories, into consecutive first-parent segments read in
+parallel, one per core) and one ``git cat-file --batch`` for the NEP blobs.
+A JSON cache (never pickle: the cache directory lives inside a work tree
+that pull requests can write to) makes warm runs skip the log pass, and
+extends itself when the head moved forward along the first-parent chain.
 
 A few helpers for the change policy and the bot sit here too (trees, diffs
 between two revisions, dirty work tree), so that git stays in one place.
@@ -322,10 +323,13 @@ def _log_args(rev_range: str) -> list[str]:
     ]
 
 
-def _parse_log(out: bytes, base_index: int) -> tuple[list[tuple[str, int]], list[tuple[str, int, str | None, bool]], str | None]:
-    """Commits, tracked changes (path, index, blob, is a regular file) and the first parent of the first commit."""
+_Change = tuple[str, int, str | None, bool]  # path, commit index, blob (None: deleted), is a regular file
+
+
+def _parse_log(out: bytes, base_index: int) -> tuple[list[tuple[str, int]], list[_Change], str | None]:
+    """Commits, tracked changes and the first parent of the first commit, from ``_log_args`` output."""
     commits: list[tuple[str, int]] = []
-    changes: list[tuple[str, int, str | None, bool]] = []
+    changes: list[_Change] = []
     first_parent: str | None = None
     tokens = out.split(b"\0")
     index = base_index - 1
@@ -366,8 +370,10 @@ def _is_nep_path(path: str) -> bool:
     return path.startswith("neps/") and path.endswith(".md") and path.count("/") == 1
 
 
-def _read_statuses(repo: Path, changes: Iterable[tuple[str, int, str | None, bool]], known: Mapping[str, str | None]) -> dict[str, str | None]:
-    wanted = [blob for path, _, blob, regular in changes if blob and regular and _is_nep_path(path) and blob not in known]
+def _read_statuses(repo: Path, changes: Iterable[_Change], known: Mapping[str, str | None]) -> dict[str, str | None]:
+    wanted = [
+        blob for path, _, blob, regular in changes if blob and regular and _is_nep_path(path) and blob not in known
+    ]
     blobs = read_blobs(repo, wanted)
     return {sha: front_matter_status(data) for sha, data in blobs.items()}
 
@@ -436,7 +442,7 @@ def _scan_all(repo: Path, head: str) -> _Raw:
     ranges = _segments(repo, head)
     outputs = _run_parallel(repo, [_log_args(r) for r in ranges])
     commits: list[tuple[str, int]] = []
-    changes: list[tuple[str, int, str | None, bool]] = []
+    changes: list[_Change] = []
     for out in outputs:
         seg_commits, seg_changes, first_parent = _parse_log(out, len(commits))
         if commits and first_parent != commits[-1][0]:
@@ -648,7 +654,9 @@ def read_blobs(repo: Path, shas: Iterable[str]) -> dict[str, bytes]:
     cmd = ["git", "--no-replace-objects", "cat-file", "--batch", "--buffer"]
     with tempfile.TemporaryFile() as err:
         try:
-            proc = subprocess.Popen(cmd, cwd=repo, env=_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err)
+            proc = subprocess.Popen(
+                cmd, cwd=repo, env=_env(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err
+            )
         except OSError as exc:
             raise HistoryError(f"cannot run git in {repo}: {exc.strerror or exc}") from None
         assert proc.stdin is not None and proc.stdout is not None

@@ -78,7 +78,7 @@ __all__ = [
     "timeline",
 ]
 
-BAR_WIDTH = 40
+BAR_WIDTH = 50
 TITLE_WIDTH = 44
 FULL = "█"
 EMPTY = "░"
@@ -237,17 +237,29 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _bar(part: Decimal, whole: Decimal, width: int = BAR_WIDTH, marker: Decimal | None = None) -> str:
+def _bar(
+    part: Decimal,
+    whole: Decimal,
+    width: int = BAR_WIDTH,
+    marker: Decimal | None = None,
+    reached: bool | None = None,
+) -> str:
     """``width`` cells filled in proportion part/whole, with ``MARK`` inserted at the threshold ``marker``.
 
     The marker is inserted (not drawn over a cell), so the cells before it
-    stand for exactly the threshold: a bar filled to the marker has reached it.
+    stand for the threshold. ``reached`` (the tally's verdict) keeps the bar
+    from contradicting it where a cell's rounding would: filled to the marker
+    if and only if reached. With 50 cells, 20 % and 66 % fall on cell edges.
     """
     filled = 0 if whole == 0 else max(0, min(width, _scaled(part, whole, width)))
-    cells = FULL * filled + EMPTY * (width - filled)
     if marker is None:
-        return cells
+        return FULL * filled + EMPTY * (width - filled)
     at = max(0, min(width, _scaled(marker, Decimal(1), width)))
+    if reached is True:
+        filled = max(filled, at)
+    elif reached is False and at > 0:
+        filled = min(filled, at - 1)
+    cells = FULL * filled + EMPTY * (width - filled)
     return cells[:at] + MARK + cells[at:]
 
 
@@ -539,13 +551,13 @@ def tally_text(
         f"   quorum {percent(t.quorum, Decimal(1))}   "
         + _verdict(t.quorum_reached, "reached", "not reached", color)
     )
-    lines.append("            " + _bar(turnout, t.total_stake, width, marker=t.quorum))
+    lines.append("            " + _bar(turnout, t.total_stake, width, marker=t.quorum, reached=t.quorum_reached))
     lines.append(
         f"  Approval  {percent(t.yes, decisive)} yes of yes+no"
         f"   needs {percent(t.approval, Decimal(1))}   "
         + _verdict(t.approval_reached, "reached", "not reached", color)
     )
-    lines.append("            " + _bar(t.yes, decisive, width, marker=t.approval))
+    lines.append("            " + _bar(t.yes, decisive, width, marker=t.approval, reached=t.approval_reached))
 
     c = _counts(t)
     lines.append("")
@@ -612,7 +624,10 @@ def _phase_state(start: int | None, end: int | None, as_of: int) -> str | None:
     return None
 
 
-def _phases(state: NEPState, as_of: int, grace_period_days: int | None) -> list[tuple[str, int | None, int | None, str, str]]:
+_Phase = tuple[str, int | None, int | None, str, str]  # phase, start, end, past|current|future, note
+
+
+def _phases(state: NEPState, as_of: int, grace_period_days: int | None) -> list[_Phase]:
     """(phase, start, end, state, note) with instants as Unix seconds; see ``timeline``."""
     s = state
     t0, vs, ve = s.submitted, s.voting_start, s.voting_end
@@ -788,7 +803,8 @@ def show_text(proposal: Proposal, state: NEPState, as_of: int, *, color: bool = 
         extra = f" @{_clean(a.github)}" if a.github else ""
         authors.append(f"{_clean(a.name)} ({_short(a.node)}){extra}")
     lines.append(f"  authors: {', '.join(authors) if authors else '—'}")
-    lines.append(f"  created {_clean(p.created) or '—'}" + (f" · discussion {_clean(p.discussion)}" if p.discussion else ""))
+    discussion = f" · discussion {_clean(p.discussion)}" if p.discussion else ""
+    lines.append(f"  created {_clean(p.created) or '—'}{discussion}")
     refs = []
     if p.requires:
         refs.append("requires " + ", ".join(_label(n) for n in p.requires))
@@ -825,9 +841,12 @@ def show_text(proposal: Proposal, state: NEPState, as_of: int, *, color: bool = 
     else:
         lines.append(f"  {'Neutral: ' if is_neutral(imp) else ''}{describe(imp)}")
         moved = {f.name for f in moved_fields(imp)}
-        lines += _table(
-            [[("* " if f.name in moved else "  ") + f.label, _value_text(getattr(imp, f.name)), f.name] for f in IMPACT_FIELDS]
-        )
+        # "*" marks the fields that move; the others are listed too, since completeness is the point.
+        rows = [
+            [("* " if f.name in moved else "  ") + f.label, _value_text(getattr(imp, f.name)), f.name]
+            for f in IMPACT_FIELDS
+        ]
+        lines += _table(rows)
 
     lines += ["", _paint("Parameter changes", "bold", color)]
     if not p.parameter_changes:

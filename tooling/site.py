@@ -49,8 +49,14 @@ if TYPE_CHECKING:  # pragma: no cover
     from jinja2 import Environment
     from markdown_it import MarkdownIt
 
-#: ``site/`` beside the package: templates and static assets.
-SITE_DIR = Path(__file__).resolve().parent.parent / "site"
+def _default_site_dir() -> Path:
+    """Templates and assets: ``tooling/site_assets`` in an installed wheel, else ``site/`` of the checkout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "site_assets"
+    return packaged if (packaged / "templates").is_dir() else here.parent / "site"
+
+
+SITE_DIR = _default_site_dir()
 
 #: Order of the dashboard's status counts (what readers look for first).
 DASHBOARD_STATUS_ORDER: tuple[NEPStatus, ...] = (
@@ -102,6 +108,7 @@ _FEED_LIMIT = 200  # newest status changes in feed.xml; api/neps.json has the fu
 _NEP_MD_LINK = re.compile(r"^(?:\./|\.\./neps/|neps/)?nep-(\d+)\.md(#.*)?$")
 _GITHUB_HANDLE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -549,7 +556,8 @@ NEPS_SCHEMA: dict[str, Any] = {
 
 
 def _json_bytes(obj: Any) -> bytes:
-    return (json.dumps(obj, sort_keys=True, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    # Compact (the C encoder; an indented dump of 100,000 votes is several times slower); browsers pretty-print.
+    return (json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
 
 
 # --------------------------------------------------------------------------
@@ -661,7 +669,7 @@ def render_markdown(md: MarkdownIt, text: str, known_neps: frozenset[int] = froz
             shifted = f"h{min(level + 1, 6)}"
             tok.tag = shifted
             tok.attrSet("id", slug)
-            close = next(t for t in tokens[i + 2 :] if t.type == "heading_close")
+            close = tokens[i + 2]  # a heading is always open, inline, close
             close.tag = shifted
             close.meta = {"anchor": slug, "text": text_}
             if level in (2, 3):
@@ -906,7 +914,7 @@ def status_events(views: Sequence[NepView], as_of: int) -> list[FeedEvent]:
         if s.deprecated_at is not None:
             by = f" by NEP-{s.deprecated_by:04d}" if s.deprecated_by is not None else ""
             add(s.deprecated_at, "deprecated", f"{name} — deprecated", f"Superseded{by}.")
-    out.sort(key=lambda e: (-e.at, e.nep, _EVENT_ORDER[e.kind]))
+    out.sort(key=lambda e: (-e.at, e.nep, -_EVENT_ORDER[e.kind]))
     return out
 
 
@@ -1005,15 +1013,26 @@ def make_environment(templates: Path) -> Environment:
         keep_trailing_newline=True,
     )
 
+    # Memos live as long as this environment, i.e. one build; instants repeat a lot (votes, tables).
+    when_memo: dict[int, Markup] = {}
+    day_memo: dict[int, Markup] = {}
+
     def when(t: int | None, empty: str = "—") -> Markup:
         if t is None:
-            return Markup(escape(empty))
-        return Markup('<time datetime="{}">{}</time>').format(rfc3339(t), _human_instant(t))
+            return escape(empty)
+        m = when_memo.get(t)
+        if m is None:
+            # Both parts are digits and punctuation we format ourselves: nothing to escape.
+            m = when_memo[t] = Markup(f'<time datetime="{rfc3339(t)}">{_human_instant(t)}</time>')
+        return m
 
     def day(t: int | None, empty: str = "—") -> Markup:
         if t is None:
-            return Markup(escape(empty))
-        return Markup('<time datetime="{}">{}</time>').format(rfc3339(t), time.strftime("%Y-%m-%d", time.gmtime(t)))
+            return escape(empty)
+        m = day_memo.get(t)
+        if m is None:
+            m = day_memo[t] = Markup(f'<time datetime="{rfc3339(t)}">{time.strftime("%Y-%m-%d", time.gmtime(t))}</time>')
+        return m
 
     env.filters.update(
         when=when,
@@ -1025,6 +1044,8 @@ def make_environment(templates: Path) -> Environment:
         value=_value_display,
         nep_label=lambda n: f"NEP-{n:04d}",
         nep_page=page_name,
+        # XML 1.0 has no place for most control characters, even escaped; validate reports them, the feed drops them.
+        xml_text=lambda t: _XML_INVALID.sub("", str(t)),
         reason=lambda r: "" if r is None else str(r.value if hasattr(r, "value") else r).replace("_", " "),
     )
     return env
@@ -1245,3 +1266,27 @@ def write_site(files: Mapping[str, bytes], out: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def build(root: Path, as_of: int, out: Path, *, base_url: str = "") -> int:
+    """``nep site build``: read the repository at ``as_of``, render, write; returns the number of files.
+
+    Proposals the lifecycle cannot evaluate (invalid type or number) are left
+    out, as ``nep status`` leaves them out; ``nep validate`` reports them.
+    """
+    from .evaluate import evaluate, gather
+
+    ev = evaluate(gather(Path(root)), as_of)
+    proposals = [ev.proposals[n] for n in sorted(ev.proposals) if n in ev.states]
+    files = render_site(
+        SiteInput(
+            as_of=as_of,
+            governance=ev.timeline.genesis,
+            proposals=proposals,
+            states=ev.states,
+            protocol=ev.protocol(),
+            base_url=base_url,
+        )
+    )
+    write_site(files, out)
+    return len(files)

@@ -355,12 +355,22 @@ def render_value(value: Any, indent: int) -> str:
     return " " + render_scalar(value)
 
 
+def _lines(text: str) -> list[str]:
+    """Lines ending at LF only, ends kept: YAML breaks lines at LF (or CRLF), while
+    ``str.splitlines`` also splits at U+2028, U+0085 or a form feed inside a value."""
+    parts = text.split("\n")
+    out = [part + "\n" for part in parts[:-1]]
+    if parts[-1]:
+        out.append(parts[-1])
+    return out
+
+
 def _top_level_spans(yaml_text: str) -> dict[str, tuple[int, int]]:
     """Offsets [start, end) of each top-level key's whole entry (key line to next top-level key)."""
     spans: dict[str, tuple[int, int]] = {}
     starts: list[tuple[str, int]] = []
     offset = 0
-    for line in yaml_text.splitlines(keepends=True):
+    for line in _lines(yaml_text):
         if line[:1] not in (" ", "\t", "#", "\n", "\r", "-", "") and ":" in line:
             key = line.split(":", 1)[0].strip().strip("\"'")
             starts.append((key, offset))
@@ -369,7 +379,7 @@ def _top_level_spans(yaml_text: str) -> dict[str, tuple[int, int]]:
         e = starts[i + 1][1] if i + 1 < len(starts) else len(yaml_text)
         # Trailing comment or blank lines belong to what follows, not to this key.
         chunk = yaml_text[s:e]
-        lines = chunk.splitlines(keepends=True)
+        lines = _lines(chunk)
         while len(lines) > 1 and (not lines[-1].strip() or lines[-1].lstrip().startswith("#")):
             lines.pop()
         spans[key] = (s, s + sum(len(x) for x in lines))
@@ -398,9 +408,15 @@ def patch_front_matter(text: str, updates: Mapping[str, Any], order: Sequence[st
             old = yaml_text[s:e]
             one_line = old.rstrip("\r\n")
             if "\n" not in one_line and not isinstance(updates[key], (Mapping, list, tuple)):
-                m = re.match(r"^([^:]+:[ \t]*)((?:\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'|[^#\r\n]*?))([ \t]+#.*)?$", one_line)
+                m = re.match(
+                    r"^([^:]+:[ \t]*)((?:\"(?:[^\"\\]|\\.)*\"|'(?:[^']|'')*'|[^#\r\n]*?))([ \t]+#.*|[ \t]*)$",
+                    one_line,
+                )
                 if m:
-                    new_line = m.group(1) + render_scalar(updates[key]) + (m.group(3) or "")
+                    # `key:` with an empty value needs a space before the new one; spaces and a
+                    # comment after the old value stay as they were.
+                    lead = m.group(1) if m.group(1).endswith((" ", "\t")) else m.group(1) + " "
+                    new_line = lead + render_scalar(updates[key]) + m.group(3)
                     replacements.append((s, s + len(one_line), new_line))
                     continue
             tail = old[len(old.rstrip("\r\n")) :]

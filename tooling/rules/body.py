@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..diagnostics import Diagnostic
 from ..model import Proposal
@@ -25,7 +26,8 @@ class Section:
     content: str  # text up to the next heading of the same or higher level
 
 
-def sections(body: str, first_line: int) -> list[Section]:
+@lru_cache(maxsize=8)  # body and impact rules both ask for the same proposal's sections
+def sections(body: str, first_line: int) -> tuple[Section, ...]:
     """ATX and setext headings outside fenced code, with the text each one heads."""
     lines = body.split("\n")
     heads: list[tuple[int, str, int]] = []  # (level, title, index)
@@ -62,7 +64,7 @@ def sections(body: str, first_line: int) -> list[Section]:
         setext = idx + 1 < len(lines) and _SETEXT.match(lines[idx + 1].rstrip("\r")) and not _ATX.match(lines[idx])
         start = idx + (2 if setext else 1)
         out.append(Section(level, title, first_line + idx, "\n".join(lines[start:end])))
-    return out
+    return tuple(out)
 
 
 def section_text(p: Proposal, title: str) -> str | None:

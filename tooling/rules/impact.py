@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from ..diagnostics import Diagnostic
 from ..economics import change, describe_field, is_neutral, moved_fields, reward_direction
-from ..model import IMPACT_FIELDS, NEPType, Proposal
+from ..model import IMPACT_FIELDS, NEPStatus, NEPType, Proposal, Severity
 from .body import section_text
 from .catalog import rule
 
@@ -19,9 +20,15 @@ def check(p: Proposal) -> list[Diagnostic]:
     pos = p.positions.key_at(("economic_impact",))
     neutral = is_neutral(imp)
     if neutral and p.type is NEPType.ECONOMICS:
-        out.append(rule("econ-neutral-type").at(
+        d = rule("econ-neutral-type").at(
             p.path, pos, "type econ declares a fully neutral economic impact",
-            "an econ proposal changes earnings: fill in the fields it moves, or choose another type"))
+            "an econ proposal changes earnings: fill in the fields it moves, or choose another type")
+        if p.status is NEPStatus.DRAFT:
+            # `nep new` scaffolds a neutral impact; the draft must still be editable and
+            # validate, and the finding becomes an error the moment review is requested.
+            d = dataclasses.replace(d, severity=Severity.WARNING,
+                                    message=d.message + " (an error once the NEP is submitted for review)")
+        out.append(d)
     if neutral:
         for i, c in enumerate(p.parameter_changes):
             if c.module == "economics" or c.module.startswith("economics."):
