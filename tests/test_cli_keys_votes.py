@@ -424,12 +424,8 @@ def test_vote_outside_a_repository_exits_1_naming_governance_yaml(tmp_path, keyf
     assert "governance.yaml" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cli.cmd_vote follows a symbolic link in votes/ (target.parent.mkdir + write_new with O_NOFOLLOW "
-    "on the last component only) and writes the vote outside the repository; SPEC 2: links are never followed",
-)
 def test_vote_never_writes_through_a_symlinked_folder(repo, keyfile, tmp_path):
+    # SPEC 2: links are never followed; a cloned pull request could plant one.
     outside = tmp_path / "outside"
     outside.mkdir()
     (repo / "votes").mkdir()
@@ -439,13 +435,8 @@ def test_vote_never_writes_through_a_symlinked_folder(repo, keyfile, tmp_path):
     assert rc in (1, 2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: cli.cmd_vote lets OSError from mkdir/write_new escape (e.g. `votes` is a regular file, "
-    "permission denied, or the file appearing between the exists check and the write): the user gets "
-    "'internal error ... This is a bug in nep' instead of a clear exit-2 message",
-)
 def test_vote_that_cannot_be_written_is_a_clear_environment_error(repo, keyfile, capsys):
+    # An environment problem, not a bug of nep: exit 2 with a message, never "internal error".
     (repo / "votes").write_text("not a folder\n", encoding="utf-8")
     capsys.readouterr()
     rc = main(vote_args(repo, keyfile, "--timestamp", "1767900000", "-y"))

@@ -772,29 +772,16 @@ def test_withdrawal_at_voting_start_is_ignored(capsys, withdrawals):
 
 
 # --------------------------------------------------------------------------
-# Known defects (see the report to the lead)
+# Regressions: the repository "as of t" (SPEC 4) and votes bound to the content at VS
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: lifecycle._withdrawal treats the work-tree file's `status: withdrawn` as a withdrawal before VS "
-    "whenever history has no withdrawal commit at or before as_of (evaluate.facts_for looks it up only up to "
-    "as_of), so --at before the withdrawal commit shows 'withdrawn' (and a NEP whose withdrawal at VS is ignored "
-    "shows withdrawn, then voting): the repository 'as of t' must be the first-parent prefix up to t (SPEC 4)",
-)
 @pytest.mark.parametrize("n", [2, 3])
 def test_a_withdrawal_is_not_visible_before_its_commit(capsys, withdrawals, n):
+    # The work tree says `withdrawn`, but as of T0 no commit said so yet.
     for at in (T0, VS - 2):
         assert status_of(capsys, withdrawals, at)[n]["status"] == "review", at
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: evaluate.facts_for never sets NEPFacts.content_hash_at_vs, so the tally binds votes to the "
-    "NEP's current content hash instead of its hash at voting start (SPEC 4 STALE_CONTENT; docs/trust-model.md "
-    "'the tally is unaffected'): a forced edit after VS retroactively turns counted votes stale and flips a "
-    "decided outcome",
-)
 def test_an_edit_after_voting_start_does_not_change_a_decided_tally(tmp_path, capsys):
     keys = tmp_path / "keys"
     keys.mkdir()
@@ -816,3 +803,29 @@ def test_an_edit_after_voting_start_does_not_change_a_decided_tally(tmp_path, ca
     after = tally_of(capsys, {"path": str(repo.path)}, 1, VE + 2 * DAY)
     assert votes_by_voter(after)[NODE["voter-c"]]["code"] is None
     assert after["outcome"] == "approved"
+    st = status_of(capsys, {"path": str(repo.path)}, VE + 2 * DAY)[1]
+    assert (st["status"], st["decided_at"]) == ("scheduled", rfc(VE))
+
+
+def test_a_vote_for_content_edited_during_voting_is_stale(tmp_path, capsys):
+    """Votes bind to the content at VS: after a forced edit inside the window, old votes count, new ones are stale."""
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    for token in ("voter-c", "voter-d"):
+        assert main(["key", "new", "--token", token, "--out", str(keys / f"{token}.yaml")]) == 0
+    repo = GitRepo(tmp_path / "repo")
+    repo.write("governance.yaml", GOVERNANCE)
+    repo.write("stakes/ledger.yaml", ledger())
+    repo.write(nep_path(1), nep_file(1, "review"))
+    repo.commit("submit NEP 1", at=T0)
+    assert main(["vote", "1", "yes", "--key", str(keys / "voter-c.yaml"), "--timestamp", str(VS + 60), "-y",
+                 "--repo", str(repo.path)]) == 0
+    repo.commit("vote c", at=VS + 60)
+    repo.write(nep_path(1), nep_file(1, "review", motivation="Edited while the vote is open."))
+    repo.commit("forced edit during voting", at=VS + 120)
+    assert main(["vote", "1", "no", "--key", str(keys / "voter-d.yaml"), "--timestamp", str(VS + 180), "-y",
+                 "--repo", str(repo.path)]) == 0
+    repo.commit("vote d, signed over the edited text", at=VS + 180)
+    rows = votes_by_voter(tally_of(capsys, {"path": str(repo.path)}, 1, VE))
+    assert (rows[NODE["voter-c"]]["counted"], rows[NODE["voter-c"]]["code"]) == (True, None)
+    assert (rows[NODE["voter-d"]]["counted"], rows[NODE["voter-d"]]["code"]) == (False, "STALE_CONTENT")

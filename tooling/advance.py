@@ -5,9 +5,11 @@ the bot fields whose value in the file disagrees with the computed state.
 ``run`` is the shell: it patches the files (``yamlio.patch_front_matter``,
 no other byte changes), writes them atomically, and with ``commit`` makes one
 commit per NEP, dated ``as_of``, as the bot identity. Git is only *read*
-through history.py; the two writing commands (``add``/``commit``) run here.
+through history.py; the writing commands run here: one ``git fast-import``
+stream for all the commits, ``update-ref`` to move HEAD, ``reset`` to
+refresh the index.
 
-Decisions where the spec is silent (also in docs/bot-guide.md):
+Decisions where the spec is silent (for docs/decisions.md; the bot's rules are in docs/bot-guide.md):
 
 - ``status`` is written whenever the computed status differs from the file,
   except that the bot never writes ``draft``: a draft is the author's, and a
@@ -26,8 +28,10 @@ Decisions where the spec is silent (also in docs/bot-guide.md):
   patch cannot handle (an unusual layout such as a flow-style front matter)
   is reported and left alone, and the other NEPs proceed.
 - With ``commit``, a dirty work tree (``.nep-cache/`` aside), a directory
-  that is not a git work tree, or an ``as_of`` earlier than HEAD's clock is
-  refused before anything is written. The checks run in ``dry_run`` too, so
+  that is not a git work tree, an ``as_of`` earlier than HEAD's clock, or a
+  bot identity git cannot record is refused before anything is written. The
+  commits are made before any file is written and HEAD moves only if no one
+  committed meanwhile; the commits carry no hooks and no signature. The checks run in ``dry_run`` too, so
   a dry run predicts the real one.
 """
 
@@ -211,26 +215,71 @@ def patched_bytes(raw: bytes, path: str, updates: Mapping[str, Any]) -> bytes:
     return new
 
 
-def _git_env(name: str, email: str, at: int) -> dict[str, str]:
+def _git_env() -> dict[str, str]:
     from .history import _LOCAL_GIT_ENV
 
-    env = {k: v for k, v in os.environ.items() if k not in _LOCAL_GIT_ENV}
-    date = f"@{int(at)} +0000"
-    env.update(GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=email, GIT_AUTHOR_DATE=date,
-               GIT_COMMITTER_NAME=name, GIT_COMMITTER_EMAIL=email, GIT_COMMITTER_DATE=date)
-    return env
+    # Variables that would point git at another repository, or set an identity or date, are dropped:
+    # the stream below states the bot's identity and date itself.
+    return {k: v for k, v in os.environ.items()
+            if k not in _LOCAL_GIT_ENV and not k.startswith(("GIT_AUTHOR_", "GIT_COMMITTER_"))}
 
 
-def _git(root: Path, env: Mapping[str, str], *args: str) -> str:
+def _git(root: Path, *args: str, input: bytes | None = None) -> str:
     try:
-        proc = subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=root, env=dict(env),
-                              capture_output=True, text=True)
+        proc = subprocess.run(["git", *args], cwd=root, env=_git_env(), input=input, capture_output=True)
     except OSError as exc:
         raise AdvanceError(f"cannot run git in {root}: {exc.strerror or exc}") from None
     if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).strip().replace("\n", "; ")
+        detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip().replace("\n", "; ")
         raise AdvanceError(f"git {args[0]} failed in {root}: {detail}")
-    return proc.stdout
+    return proc.stdout.decode("utf-8", "replace")
+
+
+_PENDING_REF = "refs/nep-advance/pending"
+
+
+def _check_identity(name: str, email: str) -> None:
+    for what, value in (("NEP_BOT_NAME", name), ("NEP_BOT_EMAIL", email)):
+        if not value or any(c in value for c in "<>\n\r\0"):
+            raise AdvanceError(f"{what} {value!r} cannot be a git identity (empty, or contains <, > or a line break)")
+
+
+def commit_all(root: Path, head: str, files: list[tuple[str, bytes, str, str]], *, name: str, email: str,
+               at: int) -> list[str]:
+    """One commit per (path, content, mode, message), in order, on top of ``head``, dated ``at``; the shas.
+
+    The commits are made by one ``git fast-import`` stream (one process, not a
+    ``git add`` + ``git commit`` per NEP that would rewrite a 100,000-entry index
+    each time) on a scratch ref, and HEAD moves to the last of them only if it
+    is still ``head`` (so a concurrent commit is never overwritten). The
+    index is then refreshed once; the work tree already holds the new files.
+    """
+    import tempfile
+
+    ident = f"{name} <{email}> {int(at)} +0000\n".encode("utf-8")
+    chunks: list[bytes] = []
+    for i, (path, data, mode, message) in enumerate(files, start=1):
+        msg = message.encode("utf-8")
+        chunks += [f"commit {_PENDING_REF}\nmark :{i}\n".encode(), b"author " + ident, b"committer " + ident,
+                   b"data %d\n" % len(msg), msg, b"\n"]
+        if i == 1:
+            chunks.append(f"from {head}\n".encode())
+        chunks += [f"M {mode} inline {path}\n".encode("utf-8"), b"data %d\n" % len(data), data, b"\n\n"]
+    chunks.append(b"done\n")
+    with tempfile.TemporaryDirectory(prefix="nep-advance-") as tmp:
+        marks = Path(tmp) / "marks"
+        _git(root, "fast-import", "--quiet", "--done", "--force", f"--export-marks={marks}",
+             input=b"".join(chunks))
+        by_mark: dict[str, str] = {}
+        for line in marks.read_text().splitlines():
+            mark, _, sha = line.partition(" ")
+            by_mark[mark] = sha.strip()
+    shas = [by_mark[f":{i}"] for i in range(1, len(files) + 1)]
+    try:
+        _git(root, "update-ref", "-m", f"nep advance: {len(shas)} bot commit(s)", "HEAD", shas[-1], head)
+    finally:
+        _git(root, "update-ref", "-d", _PENDING_REF)
+    return shas
 
 
 def _preflight(root: Path, as_of: int) -> None:
@@ -259,6 +308,7 @@ def run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str = 
 
     root = Path(root)
     if commit:
+        _check_identity(bot_name, bot_email)
         _preflight(root, as_of)
     try:
         world = gather(root)
@@ -282,30 +332,37 @@ def run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str = 
                 lines.append(f"  would commit as {bot_name} <{bot_email}>, dated {when}")
         return AdvanceResult(changes, [], "\n".join(lines) + "\n")
 
-    env = _git_env(bot_name, bot_email, as_of) if commit else {}
     done: list[PlannedChange] = []
-    commits: list[str] = []
     skipped: list[str] = []
-    lines = []
+    lines: list[str] = []
+    written: list[tuple[PlannedChange, bytes]] = []
     for c in changes:
-        target = root / c.path
         try:
-            raw = target.read_bytes()
-            new = patched_bytes(raw, c.path, c.updates)
+            written.append((c, patched_bytes((root / c.path).read_bytes(), c.path, c.updates)))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             why = f"NEP-{c.nep:04d} not written: {c.path}: {exc}"
             skipped.append(why)
             lines.append(f"error: {why}")
-            continue
-        write_atomic(target, new)
+    commits: list[str] = []
+    if commit and written:
+        head = world.history.head
+        if head is None:
+            raise AdvanceError("--commit needs a commit to build on, and HEAD has none")
+        from .history import read_tree_entries
+
+        modes = {p: e.mode for p, e in read_tree_entries(root, head, ("neps/",)).items()}
+        # Commits first: until HEAD moves nothing is visible, and a failure leaves the tree as it was.
+        commits = commit_all(root, head, [(c.path, new, modes.get(c.path, "100644"), c.message)
+                                          for c, new in written], name=bot_name, email=bot_email, at=as_of)
+    for c, new in written:
+        write_atomic(root / c.path, new)
         done.append(c)
-        lines.append(f"{c.message}\n  wrote {c.path}: {', '.join(k for k in BOT_ORDER if k in c.updates)}")
-        if commit:
-            _git(root, env, "add", "--", c.path)
-            _git(root, env, "commit", "-q", "--no-verify", "--no-gpg-sign", "-m", c.message, "--", c.path)
-            sha = _git(root, env, "rev-parse", "HEAD").strip()
-            commits.append(sha)
-            lines.append(f"  committed {sha[:12]} as {bot_name} <{bot_email}>, dated {when}")
+    if commits:
+        _git(root, "reset", "-q")  # the index follows the new HEAD; the files already match it
+    for k, (c, _) in enumerate(written):
+        lines.append(f"{c.message}\n  wrote {c.path}: {', '.join(key for key in BOT_ORDER if key in c.updates)}")
+        if commits:
+            lines.append(f"  committed {commits[k][:12]} as {bot_name} <{bot_email}>, dated {when}")
     if not changes:
         lines.append(f"Nothing to do as of {when}: every NEP file agrees with its state.")
     return AdvanceResult(done, commits, "\n".join(lines) + "\n", skipped)

@@ -11,7 +11,7 @@ and a Markdown summary for ``$GITHUB_STEP_SUMMARY``.
 Both revisions are read from git objects (history.py), never from the work
 tree, and files that are the same in both are parsed once.
 
-Decisions where the spec is silent (also in docs/bot-guide.md, section 4):
+Decisions where the spec is silent (for docs/decisions.md; the refusals are in docs/bot-guide.md, section 4):
 
 - Status changes an author may make: a new file starts as ``draft`` or
   ``review``; ``draft -> review`` while the NEP was never submitted;
@@ -22,10 +22,11 @@ Decisions where the spec is silent (also in docs/bot-guide.md, section 4):
 - The content of a withdrawn or decided NEP is frozen too (it is the record
   that votes, resubmissions and supersessions refer to).
 - An added vote is judged as if it were included at ``as_of``, with the
-  stake snapshot of the base at voting start and the head's content hash of
-  the NEP. Intrinsic codes (MALFORMED ... BAD_SIGNATURE) and tally codes
-  alike are refused with ``pr-vote-not-counted``; ``validate``'s own vote
-  findings for that file are replaced by it, not repeated.
+  base's stake snapshot at voting start and the content hash the tally
+  binds votes to (main's file as of voting start). Intrinsic codes
+  (MALFORMED ... BAD_SIGNATURE) and tally codes alike are refused with
+  ``pr-vote-not-counted``; ``validate``'s own vote findings for that file
+  are replaced by it, not repeated.
 - Re-adding a vote file that main's history already included is a change of
   that vote (the first included content counts forever), not an addition.
 - Deleting a stray file inside ``neps/`` or ``votes/`` is allowed; adding or
@@ -249,7 +250,11 @@ def _world(root: Path, snap: _Snapshot, history: Any) -> Any:
         for path, blob in want.items():
             if blob in blobs:
                 committed[path] = parse_vote(path, blobs[blob])
-    return World(snap.repo, history, True, committed)
+
+    def read_blob(blob: str) -> bytes | None:
+        return read_blobs(root, [blob]).get(blob)
+
+    return World(snap.repo, history, True, committed, read_blob)
 
 
 # --------------------------------------------------------------------------
@@ -263,11 +268,13 @@ class _Context:
     head: _Snapshot
     states: Mapping[int, NEPState]
     base_first: Mapping[int, Proposal]  # number -> the file the lifecycle follows on the base
+    facts: Mapping[int, Any]  # number -> lifecycle.NEPFacts on the base
     history: Any
     out: list[Diagnostic] = field(default_factory=list)
     replaced: set[tuple[str, str]] = field(default_factory=set)  # (path, slug) of validate findings to drop
     nep_notes: dict[int, list[str]] = field(default_factory=dict)  # what the PR does to each NEP, for the summary
     vote_notes: list[tuple[str, int | None, str, str]] = field(default_factory=list)  # path, nep, voter, verdict
+    snapshots: dict[int, Any] = field(default_factory=dict)  # voting start -> stake snapshot of the base
 
     def state_of(self, p: Proposal | None) -> NEPState | None:
         if p is None:
@@ -327,10 +334,16 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
 
     states: Mapping[int, NEPState] = {}
     base_first: Mapping[int, Proposal] = {}
+    facts: Mapping[int, Any] = {}
     if base_snap.repo is not None:
-        ev = evaluate(_world(root, base_snap, history), as_of)
-        states, base_first = ev.states, ev.proposals
-    ctx = _Context(as_of, base_snap, head_snap, states, base_first, history)
+        from .sigcache import SignatureCache
+
+        # Verdicts are kept in .nep-cache/ (never trusted if committed): a warm run verifies only new votes.
+        signatures = SignatureCache.load(root / ".nep-cache")
+        ev = evaluate(_world(root, base_snap, history), as_of, signature_ok=signatures.checker())
+        signatures.save()
+        states, base_first, facts = ev.states, ev.proposals, ev.facts
+    ctx = _Context(as_of, base_snap, head_snap, states, base_first, facts, history)
 
     renamed = _renumberings(changes, base_snap, head_snap)
     for status, path in changes:
@@ -520,7 +533,7 @@ def _check_status(ctx: _Context, old: Proposal, new: Proposal, st: NEPState | No
     label, path = old.label, new.path
     pos = new.positions.at(("status",))
     computed = st.status if st is not None else NEPStatus.DRAFT
-    ctx.note(old.nep, f"status {s0} -> {s1}")
+    ctx.note(old.nep, f"status {s0} → {s1}")
     if s1 not in {s.value for s in AUTHOR_STATUSES}:
         ctx.out.append(_r("pr-status-transition").at(
             path, pos, f"`status: {s1}` is the bot's to write; authors write draft, review or withdrawn"))
@@ -628,13 +641,14 @@ def _judge_added_vote(ctx: _Context, path: str, parsed: Any, nep: int, st: NEPSt
     from .votes import verify_vote, vote_path
 
     network = ctx.base.repo.governance.network
-    head_first = {}
-    for p in sorted(ctx.head.repo.proposals, key=lambda p: p.path):
-        head_first.setdefault(p.nep, p)
-    target = head_first.get(nep) or ctx.base_first.get(nep)
-    content_hash = target.content_hash if target is not None else ""
+    # The content at voting start, as the tally binds it: main's file as of VS (a later change is
+    # refused, and even one forced through does not move what the votes bind to).
+    f = ctx.facts.get(nep)
+    content_hash = (f.content_hash_at_vs or f.content_hash) if f is not None else ""
     assert st.voting_start is not None and st.voting_end is not None
-    snapshot = stakes_mod.snapshot(ctx.base.repo.stakes, st.voting_start)
+    snapshot = ctx.snapshots.get(st.voting_start)
+    if snapshot is None:
+        snapshot = ctx.snapshots[st.voting_start] = stakes_mod.snapshot(ctx.base.repo.stakes, st.voting_start)
     error = "; ".join(d.message for d in parsed.diagnostics) or None
     vf = VoteFile(path, parsed.vote, ctx.as_of, error)
     res = judge_vote(vf, nep=nep, network=network, content_hash=content_hash, voting_start=st.voting_start,
