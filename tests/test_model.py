@@ -235,10 +235,6 @@ def test_rules_doc_lists_every_rule():
         assert f"| `{r.code}` | `{r.slug}` | {r.severity} |" in text, r.code
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: `python -m tooling.rules.catalog` runs catalog.py as __main__, a "
-                   "second copy of the module; `from .. import policy` registers the pr-* rules into the "
-                   "imported copy, so the command prints docs without NEP700-NEP711. Fix: under __main__, "
-                   "`from tooling.rules import catalog as c; print(c.markdown(), end='')`")
 def test_rules_doc_command_prints_the_whole_catalog():
     r = subprocess.run([sys.executable, "-m", "tooling.rules.catalog"], cwd=ROOT, capture_output=True, text=True,
                        timeout=60)

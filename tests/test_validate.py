@@ -104,22 +104,7 @@ BASE_NEP_HASH = "639deb7a2b7d035c354121d1d69e028694e9e670f679319377e962fefd0910d
 VALID_NEP5 = (ROOT / "tests" / "fixtures" / "nep-0005-valid.md").read_text(encoding="utf-8")
 
 #: Fixtures whose expected findings are right but the tool does not produce them yet.
-XFAIL = {
-    "schema-type-yes-as-bool.md": "BUG: `backward_compatible: yes` (a string) also yields a spurious NEP503 "
-    "version-major-compat at target_version: proposals._upgrade coerces the mistyped value to False",
-    "version-syntax.md": "BUG: one defect, two findings: the schema pattern reports NEP203 schema-value and "
-    "rules/upgrade.py reports NEP500 version-syntax at the same place",
-    "yaml-unsupported-merge-key.md": "BUG: yamlio._Builder.mapping tests `knode.style is None`, but libyaml's "
-    "CParser gives plain scalars style '' so merge keys (<<) are never rejected",
-    "ledger-invalid-date.yaml": "BUG: repository.load_stakes reports an impossible date at the entry "
-    "(positions.at(('entries', i))) instead of at the `since`/`locked_until` value",
-    "ledger-amount-integer.yaml": "BUG: schemas/ledger.schema.json amount has `not: {pattern: ...}`, which a "
-    "non-string satisfies, so `amount: 9500` also yields a bogus NEP203 '9500 is not allowed here'",
-    "body-missing-section.md": "BUG: rules/body.py end_line = body_line + body.count('\\n') points one line past "
-    "the end of a file that ends with a newline",
-    "no-front-matter-unclosed.md": "BUG: yamlio.split_front_matter reports an unclosed front matter at "
-    "text.count('\\n') + 1, one line past the end of a file that ends with a newline",
-}
+XFAIL: dict[str, str] = {}  # fixture name -> reason, for a known bug awaiting its fix
 
 #: Fixture files used by dedicated tests below rather than by the manifest.
 DEDICATED = {"vote-text-control-chars.yaml"}
@@ -344,9 +329,6 @@ def test_missing_governance_via_subprocess_prints_no_traceback(tmp_path):
     assert "Traceback" not in r.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: cli.main renders a RepositoryError as text on stderr whatever "
-                   "--format says, so `--format json` prints no JSON (and `--format github` no annotation) "
-                   "for a missing or invalid governance.yaml")
 @pytest.mark.parametrize("fmt", ["json", "github"])
 def test_governance_error_respects_the_output_format(fmt, tmp_path, capsys, monkeypatch):
     repo = make_repo(tmp_path / "r")
@@ -370,8 +352,6 @@ def test_file_too_large(tmp_path, capsys, monkeypatch):
     assert triples(json.loads(out)["diagnostics"]) == [("NEP100", 1, 1)]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: repository._read_regular reads only 1 MiB + 1 byte, so NEP100 says "
-                   "'file is 1,048,577 bytes' for a 2 MiB file; report os.lstat's st_size (or 'more than 1 MiB')")
 def test_file_too_large_message_states_the_real_size(tmp_path, capsys, monkeypatch):
     big = VALID_NEP5.encode() + b"x" * (2 * 1024 * 1024)
     repo = make_repo(tmp_path / "r", {"neps/nep-0005.md": big})
@@ -593,8 +573,6 @@ def test_several_defects_in_one_file_are_all_reported(tmp_path, capsys, monkeypa
 # Known defects found while writing these tests (the lead fixes them)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: rules/upgrade.py checks grace with isinstance(..., int), which admits "
-                   "bool, so `grace_period_days: true` also yields NEP504 'grace_period_days 0 is outside ...'")
 def test_grace_period_true_is_one_type_error(tmp_path, capsys, monkeypatch):
     text = VALID_NEP5.replace("grace_period_days: 14", "grace_period_days: true")
     repo = make_repo(tmp_path / "r", {"neps/nep-0005.md": text})
@@ -602,9 +580,6 @@ def test_grace_period_true_is_one_type_error(tmp_path, capsys, monkeypatch):
     assert triples(json.loads(out)["diagnostics"]) == [("NEP200", 28, 22)]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: JSON Schema's 'integer' accepts 14.0, but proposals.py keeps only "
-                   "Python ints, so an integral float passes validate and is silently dropped (grace 0, "
-                   "no resubmission wait, no requires); make the schema validator's integer type exclude floats")
 @pytest.mark.parametrize(
     ("old", "new", "line", "col"),
     [
@@ -621,9 +596,6 @@ def test_integral_float_where_an_integer_is_required(old, new, line, col, tmp_pa
     assert rc == 1
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a vote with `nep: 2.0` in votes/nep-0001/ passes the schema "
-                   "('integer' admits 2.0) and validation._vote_message formats it with :04d -> ValueError, "
-                   "'internal error', exit 2")
 def test_vote_with_float_nep_does_not_crash(tmp_path, capsys, monkeypatch):
     text = (FIXTURES / "vote-wrong-path.yaml").read_text(encoding="utf-8").replace("nep: 2\n", "nep: 2.0\n")
     repo = make_repo(tmp_path / "r", {VOTE_PATH: text})
@@ -633,9 +605,6 @@ def test_vote_with_float_nep_does_not_crash(tmp_path, capsys, monkeypatch):
     assert json.loads(out)["errors"] >= 1
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: SPEC 2 forbids control characters and bidi overrides in reasons, "
-                   "but nothing checks a vote's reason (rules/metadata.py checks NEP titles and author names "
-                   "only, and vote.schema.json's reason has no pattern)")
 def test_vote_reason_with_bidi_override_is_an_error(tmp_path, capsys, monkeypatch):
     text = (FIXTURES / "vote-text-control-chars.yaml").read_text(encoding="utf-8")
     repo = make_repo(tmp_path / "r", {VOTE_PATH: text})
@@ -680,7 +649,7 @@ def test_vote_fixtures_are_signed_as_they_claim():
 
     assert node_id(public_key_hex(private_key_from_token(FIXTURE_VOTER_TOKEN))) == FIXTURE_VOTER
     for name in ("vote-valid-choice-yes-unquoted.yaml", "vote-wrong-path.yaml", "vote-wrong-network.yaml",
-                 "vote-not-counted.yaml", "vote-text-control-chars.yaml"):
+                 "vote-not-counted.yaml"):
         v = vote(name)
         assert v.voter == FIXTURE_VOTER and node_id(v.public_key) == v.voter, name
         assert verify_vote(v), name

@@ -182,9 +182,6 @@ def test_undefined_alias_is_a_syntax_error():
     assert (err.kind, err.line, err.col) == ("yaml-syntax", 2, 6)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: yamlio._Builder.mapping rejects '<<' only when knode.style is None; "
-                   "libyaml's CParser gives plain scalars style '' so merge keys load as a literal '<<' key "
-                   "(fix: `not knode.style`)")
 @pytest.mark.parametrize("text", ["base: &b {x: 1}\nderived:\n  <<: *b\n", "a:\n  <<: {x: 1}\n"])
 def test_merge_key_is_rejected(text):
     err = load_error(text)
@@ -307,9 +304,6 @@ def test_decode_reports_the_first_bad_byte():
     assert "0xe9" in info.value.message
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (minor): yamlio.decode computes the column in bytes, every other "
-                   "column is in characters, so the caret lands one place right per multi-byte character before "
-                   "the bad byte")
 def test_decode_column_counts_characters():
     with pytest.raises(LoadError) as info:
         decode("t: \"Café ".encode() + b"\xff\"\n")
@@ -381,8 +375,6 @@ def test_unclosed_front_matter():
     assert (info.value.kind, info.value.line) == ("no-front-matter", 3)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: split_front_matter reports an unclosed front matter at "
-                   "text.count('\\n') + 1, which is one line past the end of a file ending with a newline")
 def test_unclosed_front_matter_points_inside_the_file():
     text = "---\nnep: 1\ntitle: x\n"
     with pytest.raises(LoadError) as info:

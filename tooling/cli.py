@@ -489,10 +489,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except RepositoryError as exc:
-        from .diagnostics import render_text
+        fmt = getattr(args, "format", "text")
+        if fmt in ("json", "github"):
+            # Machine readers get the finding where they look for findings.
+            _emit(_render_diags(exc.diagnostics, exc.sources, fmt))
+        else:
+            from .diagnostics import render_text
 
-        sys.stdout.flush()
-        sys.stderr.write(render_text(exc.diagnostics, exc.sources))
+            sys.stdout.flush()
+            sys.stderr.write(render_text(exc.diagnostics, exc.sources))
         return EXIT_ERRORS
     except Failure as exc:
         sys.stderr.write(f"nep: {exc}\n")

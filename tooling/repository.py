@@ -19,7 +19,7 @@ from .instants import parse_instant
 from .model import Governance, Proposal, Rewards, StakeEntry, Track
 from .proposals import NEP_PATH, VOTE_PATH, ParsedVote, load_error, parse_nep, parse_vote
 from .rules.catalog import rule
-from .yamlio import LoadError, decode, load_yaml
+from .yamlio import MAX_FILE_BYTES, LoadError, decode, load_yaml
 
 
 class RepositoryError(Exception):
@@ -66,9 +66,14 @@ def _read_regular(path: Path, rel: str, diags: list[Diagnostic]) -> bytes | None
         what = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a regular file"
         diags.append(rule("not-a-file").at(rel, (1, 1), f"{rel} is {what}; it is not read"))
         return None
+    if st.st_size > MAX_FILE_BYTES:
+        diags.append(rule("file-too-large").at(
+            rel, (1, 1), f"file is {st.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes (1 MiB)",
+            "move large material (data, images) out of the file and link to it"))
+        return None
     with open(path, "rb") as fh:
-        # Read one byte past the limit so an oversized file is reported without reading it all.
-        return fh.read((1 << 20) + 1)
+        # Never more than the limit plus one byte, even if the file grew since lstat.
+        return fh.read(MAX_FILE_BYTES + 1)
 
 
 def load_governance(root: Path) -> tuple[Governance | None, list[Diagnostic], str | None]:
@@ -127,11 +132,14 @@ def load_stakes(root: Path) -> tuple[tuple[StakeEntry, ...], list[Diagnostic], s
         return (), diags, text
     entries = []
     for i, e in enumerate(loaded.data["entries"]):
-        try:
-            entries.append(StakeEntry(e["node"], Decimal(e["amount"]), parse_instant(e["since"]),
-                                      parse_instant(e["locked_until"])))
-        except ValueError as exc:
-            diags.append(rule("ledger-invalid").at(rel, loaded.positions.at(("entries", i)), str(exc)))
+        instants = {}
+        for key in ("since", "locked_until"):
+            try:
+                instants[key] = parse_instant(e[key])
+            except ValueError as exc:
+                diags.append(rule("ledger-invalid").at(rel, loaded.positions.at(("entries", i, key)), str(exc)))
+        if len(instants) == 2:
+            entries.append(StakeEntry(e["node"], Decimal(e["amount"]), instants["since"], instants["locked_until"]))
     return tuple(entries), diags, text
 
 

@@ -17,6 +17,8 @@ from .model import Positions
 from .rules.catalog import rule
 
 KINDS = ("nep", "vote", "governance", "ledger")
+_VERSION_KEYS = frozenset({"min_version", "target_version", "protocol_version"})
+_TEXT_KEYS = frozenset({"reason"})
 
 
 def schema_dir() -> Path:
@@ -33,9 +35,15 @@ def schema(kind: str) -> dict:
 @lru_cache(maxsize=None)
 def validator(kind: str) -> Any:
     # Compiled once per process: building a validator per file costs 12-240x.
-    from jsonschema import Draft202012Validator
+    from jsonschema import Draft202012Validator, validators
 
-    return Draft202012Validator(schema(kind))
+    # JSON Schema's "integer" admits 14.0; our files are YAML where 14.0 is a float the
+    # typed model would drop, so integers must be written as integers.
+    checker = Draft202012Validator.TYPE_CHECKER.redefine(
+        "integer", lambda _checker, v: isinstance(v, int) and not isinstance(v, bool)
+    )
+    cls = validators.extend(Draft202012Validator, type_checker=checker)
+    return cls(schema(kind))
 
 
 def _path_text(path: tuple) -> str:
@@ -104,6 +112,12 @@ def _to_diagnostics(err: Any, positions: Positions, file: str) -> list[Diagnosti
     if kind == "enum":
         options = ", ".join(json.dumps(o) for o in err.validator_value)
         return [rule("schema-value").at(file, pos, f"{where}: {_short(err.instance)} is not one of {options}", desc)]
+    if kind == "pattern" and path and path[-1] in _VERSION_KEYS:
+        return [rule("version-syntax").at(file, pos, f"{where}: {_short(err.instance)} is not MAJOR.MINOR.PATCH",
+                                          "write a semantic version such as 1.2.0")]
+    if kind == "pattern" and path and path[-1] in _TEXT_KEYS:
+        return [rule("text-control-chars").at(file, pos, f"{where}: contains control or bidirectional-override "
+                                              "characters", "remove invisible control and bidi-override characters")]
     if kind == "pattern":
         return [rule("schema-value").at(file, pos, f"{where}: {_short(err.instance)} has the wrong form", desc)]
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):

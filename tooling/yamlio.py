@@ -182,7 +182,7 @@ class _Builder:
             if not isinstance(knode, ScalarNode):
                 raise self.fail("yaml-unsupported", knode, "keys must be plain scalars", "use a simple name as the key")
             k = self.scalar(knode)
-            if knode.tag == _STR and knode.value == "<<" and knode.style is None:
+            if knode.tag == _STR and knode.value == "<<" and not knode.style:
                 raise self.fail(
                     "yaml-unsupported", knode, "merge keys (<<) are not supported", "write the merged keys out"
                 )
@@ -261,7 +261,7 @@ def decode(raw: bytes) -> str:
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        col = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
         raise LoadError(
             "not-utf8",
             f"file is not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})",
@@ -299,7 +299,7 @@ def split_front_matter(text: str) -> FrontMatter:
         raise LoadError(
             "no-front-matter",
             "front matter is not closed by a line '---'",
-            text.count("\n", 0, len(text)) + 1,
+            max(1, text.rstrip("\n").count("\n") + 1),
             1,
             "add a line '---' after the last front matter key",
         )

@@ -88,7 +88,7 @@ def check(p: Proposal) -> list[Diagnostic]:
             out.append(rule("body-unknown-section").at(p.path, (s.line, 1), f"non-standard section '{s.title}'"))
         elif name not in found:
             found[name] = s
-    end_line = p.body_line + p.body.count("\n")
+    end_line = p.body_line + p.body.rstrip("\n").count("\n")
     for name in REQUIRED:
         if name not in found:
             out.append(rule("body-missing-section").at(p.path, (end_line, 1), f"required section '## {name}' is missing",

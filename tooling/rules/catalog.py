@@ -173,4 +173,8 @@ def markdown() -> str:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    print(markdown(), end="")
+    # Run as a script this file is a second module object; print from the real one,
+    # where the policy rules register themselves.
+    from tooling.rules import catalog as _catalog
+
+    print(_catalog.markdown(), end="")

@@ -29,10 +29,7 @@ def check(p: Proposal, ctx: Context) -> list[Diagnostic]:
         current_text = ctx.version_for(p)
         current = semver(current_text)
         lo, hi = semver(up.min_version), semver(up.target_version)
-        for key, parsed, raw in (("min_version", lo, up.min_version), ("target_version", hi, up.target_version)):
-            if parsed is None:
-                out.append(rule("version-syntax").at(p.path, p.positions.at(("upgrade_path", key)),
-                                                     f"{key} {raw!r} is not MAJOR.MINOR.PATCH"))
+        # A malformed version was reported by the schema (version-syntax); the checks below skip it.
         if current and lo and lo > current:
             out.append(rule("version-min-above-current").at(
                 p.path, p.positions.at(("upgrade_path", "min_version")),
@@ -43,7 +40,8 @@ def check(p: Proposal, ctx: Context) -> list[Diagnostic]:
                 p.path, p.positions.at(("upgrade_path", "target_version")),
                 f"target_version {up.target_version} is not above the protocol version in force, {current_text}",
                 f"target a version above {current_text}"))
-        if current and hi and hi > current:
+        compat = p.front_matter.get("upgrade_path", {}).get("backward_compatible")
+        if current and hi and hi > current and isinstance(compat, bool):
             major = hi[0] > current[0]
             if major and up.backward_compatible:
                 out.append(rule("version-major-compat").at(
@@ -57,7 +55,8 @@ def check(p: Proposal, ctx: Context) -> list[Diagnostic]:
                     f"{current_text} -> {up.target_version} does not",
                     f"target {current[0] + 1}.0.0"))
         track = ctx.track_for(p)
-        if isinstance(p.front_matter.get("upgrade_path", {}).get("grace_period_days"), int):
+        grace = p.front_matter.get("upgrade_path", {}).get("grace_period_days")
+        if isinstance(grace, int) and not isinstance(grace, bool):
             if not track.grace_min_days <= up.grace_period_days <= track.grace_max_days:
                 out.append(rule("grace-out-of-bounds").at(
                     p.path, p.positions.at(("upgrade_path", "grace_period_days")),
