@@ -321,6 +321,7 @@ def run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str = 
                 f"--at {_instant(as_of)} is before the clock of HEAD ({_instant(clock)}): the history clock "
                 f"never goes backwards, so a bot commit cannot be dated earlier; use --at {_instant(clock)} or later")
     changes = plan(world, as_of)
+    world.save_caches()
     when = _instant(as_of)
     if dry_run:
         lines = [f"Dry run as of {when}: nothing written."]

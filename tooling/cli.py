@@ -151,7 +151,9 @@ def _as_of(args: argparse.Namespace) -> int:
 def _world(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     from .evaluate import gather
 
-    return gather(_root(args))
+    world = gather(_root(args))
+    args.worlds_to_save = [*getattr(args, "worlds_to_save", []), world]
+    return world
 
 
 def _emit(text: str) -> None:
@@ -487,7 +489,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .repository import RepositoryError
 
     try:
-        return COMMANDS[args.command](args)
+        code = COMMANDS[args.command](args)
+        for world in getattr(args, "worlds_to_save", []):
+            world.save_caches()
+        return code
     except RepositoryError as exc:
         fmt = getattr(args, "format", "text")
         if fmt in ("json", "github"):

@@ -31,6 +31,29 @@ class World:
     committed_votes: dict[str, ParsedVote] = field(default_factory=dict)  # first included version, where it differs
     #: Reads one git blob (the shell's door into history, used only for the rare forced edit after VS).
     read_blob: Callable[[str], bytes | None] = lambda blob: None
+    #: Verified-signature cache of ``.nep-cache`` (warm runs); None outside git.
+    signatures: Any = None
+    _folders: dict[str, list[str]] | None = None
+
+    def vote_paths(self, folder: str) -> list[str]:
+        """Working-tree vote paths in ``folder``; indexed once, not scanned per NEP."""
+        if self._folders is None:
+            index: dict[str, list[str]] = {}
+            for path in self.repo.votes:
+                index.setdefault(path.rsplit("/", 1)[0] + "/", []).append(path)
+            self._folders = index
+        return self._folders.get(folder, [])
+
+    def signature_ok(self) -> Callable[[Vote], bool] | None:
+        return self.signatures.checker() if self.signatures is not None else None
+
+    def save_caches(self) -> None:
+        """Write what this run learned back to ``.nep-cache`` (never an error)."""
+        if self.signatures is not None:
+            try:
+                self.signatures.save()
+            except OSError:
+                pass
 
 
 def gather(root: Path, *, history: History | None = None, cache: bool = True) -> World:
@@ -40,8 +63,6 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
     git = (Path(root) / ".git").exists()
     if history is None:
         history = read_history(Path(root), cache_dir=(Path(root) / ".nep-cache") if cache and git else None) if git else EMPTY_HISTORY
-    if cache and git:
-        ensure_cache_dir(Path(root))
     committed: dict[str, ParsedVote] = {}
     want: dict[str, str] = {}
     for path in history.paths("votes/", FAR_FUTURE):
@@ -58,7 +79,12 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
     def read_blob(blob: str) -> bytes | None:
         return read_blobs(root_path, [blob]).get(blob)
 
-    return World(repo, history, git or bool(history.commits), committed, read_blob)
+    signatures = None
+    if cache and git:
+        from .sigcache import SignatureCache
+
+        signatures = SignatureCache.load(ensure_cache_dir(root_path))
+    return World(repo, history, git or bool(history.commits), committed, read_blob, signatures)
 
 
 def ensure_cache_dir(root: Path) -> Path:
@@ -95,7 +121,7 @@ class Evaluation:
 
 def vote_files_for(world: World, nep: int, as_of: int) -> tuple[VoteFile, ...]:
     folder = f"votes/nep-{nep:04d}/"
-    paths = {p for p in world.repo.votes if p.startswith(folder)}
+    paths = set(world.vote_paths(folder))
     paths.update(p for p in world.history.paths(folder, as_of) if VOTE_PATH.match(p))
     out = []
     for path in sorted(paths):
@@ -158,6 +184,8 @@ def evaluate(world: World, as_of: int, *, signature_ok: Callable[[Vote], bool] |
         if p.type is not None and p.nep >= 1:
             proposals.setdefault(p.nep, p)
     facts = {n: facts_for(world, p, as_of) for n, p in proposals.items()}
+    if signature_ok is None:
+        signature_ok = world.signature_ok()
     gov = world.repo.governance
     states = compute_states(list(facts.values()), gov, world.repo.stakes, as_of, signature_ok=signature_ok)
     changed = _bind_to_voting_start(world, proposals, facts, states)

@@ -629,7 +629,7 @@ def _check_vote(ctx: _Context, status: str, path: str) -> None:
         vote = parsed.vote
         ctx.vote_notes.append((path, nep, voter, f"{vote.choice}: would count"))
         return
-    pos = parsed.positions.at((key,)) if parsed.positions is not None and key else Pos(1, 1)
+    pos = parsed.pos(key) if key else Pos(1, 1)
     ctx.vote_notes.append((path, nep, voter, f"refused: {code}"))
     ctx.out.append(_r("pr-vote-not-counted").at(path, pos, f"this vote would not count: {code}: {message}"))
 

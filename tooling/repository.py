@@ -57,7 +57,11 @@ def blob_id(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def _read_regular(path: Path, rel: str, diags: list[Diagnostic]) -> bytes | None:
+#: The ledger of a large network outgrows the 1 MiB meant for hand-written files.
+MAX_LEDGER_BYTES = 64 << 20
+
+
+def _read_regular(path: Path, rel: str, diags: list[Diagnostic], limit: int = MAX_FILE_BYTES) -> bytes | None:
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -66,14 +70,14 @@ def _read_regular(path: Path, rel: str, diags: list[Diagnostic]) -> bytes | None
         what = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a regular file"
         diags.append(rule("not-a-file").at(rel, (1, 1), f"{rel} is {what}; it is not read"))
         return None
-    if st.st_size > MAX_FILE_BYTES:
+    if st.st_size > limit:
         diags.append(rule("file-too-large").at(
-            rel, (1, 1), f"file is {st.st_size:,} bytes; the limit is {MAX_FILE_BYTES:,} bytes (1 MiB)",
+            rel, (1, 1), f"file is {st.st_size:,} bytes; the limit is {limit:,} bytes ({limit >> 20} MiB)",
             "move large material (data, images) out of the file and link to it"))
         return None
     with open(path, "rb") as fh:
         # Never more than the limit plus one byte, even if the file grew since lstat.
-        return fh.read(MAX_FILE_BYTES + 1)
+        return fh.read(limit + 1)
 
 
 def load_governance(root: Path) -> tuple[Governance | None, list[Diagnostic], str | None]:
@@ -117,11 +121,11 @@ def governance_from_mapping(d: dict[str, Any]) -> Governance:
 def load_stakes(root: Path) -> tuple[tuple[StakeEntry, ...], list[Diagnostic], str | None]:
     rel = "stakes/ledger.yaml"
     diags: list[Diagnostic] = []
-    raw = _read_regular(root / rel, rel, diags)
+    raw = _read_regular(root / rel, rel, diags, MAX_LEDGER_BYTES)
     if raw is None:
         return (), diags, None  # no ledger: nobody has stake
     try:
-        text = decode(raw)
+        text = decode(raw, MAX_LEDGER_BYTES)
         loaded = load_yaml(text)
     except LoadError as err:
         return (), [load_error(rel, err)], raw.decode("utf-8", "replace")

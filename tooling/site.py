@@ -1276,7 +1276,9 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "") -> int:
     """
     from .evaluate import evaluate, gather
 
-    ev = evaluate(gather(Path(root)), as_of)
+    world = gather(Path(root))
+    ev = evaluate(world, as_of)
+    world.save_caches()
     proposals = [ev.proposals[n] for n in sorted(ev.proposals) if n in ev.states]
     files = render_site(
         SiteInput(

@@ -91,12 +91,12 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool]) -> 
             res = judge_vote(
                 VoteFile(path, parsed.vote, None), nep=folder_nep, network=network,
                 content_hash=proposal.content_hash if proposal else "", voting_start=0, voting_end=1 << 62,
-                snapshot=nobody, signature_ok=verify_vote,
+                snapshot=nobody, signature_ok=world.signature_ok() or verify_vote,
             )
             code = res.code if res.code in _VOTE_RULE else None
         if code in _VOTE_RULE:
             slug, key = _VOTE_RULE[code]
-            pos = parsed.positions.at((key,)) if parsed.positions else Pos(1, 1)
+            pos = parsed.pos(key)
             out.append(rule(slug).at(path, pos, _vote_message(code, parsed.vote, network)))
         elif code is not None:
             status = state.status if state else "not found"

@@ -128,12 +128,15 @@ def load_yaml(text: str, *, line_offset: int = 0) -> Loaded:
     positions = Positions()
     if node is None:
         return Loaded(None, positions)
-    builder = _Builder(positions, line_offset)
+    # Without aliases a document cannot hold more values than half its characters;
+    # the bound only bites on expansion, however large the (ledger) file.
+    builder = _Builder(positions, line_offset, max(MAX_NODES, len(text) // 2))
     return Loaded(builder.build(node, ()), positions)
 
 
 class _Builder:
-    def __init__(self, positions: Positions, line_offset: int) -> None:
+    def __init__(self, positions: Positions, line_offset: int, max_nodes: int = MAX_NODES) -> None:
+        self.max_nodes = max_nodes
         self.positions = positions
         self.offset = line_offset
         self.count = 0
@@ -148,11 +151,11 @@ class _Builder:
 
     def build(self, node: Node, path: YPath) -> Any:
         self.count += 1
-        if self.count > MAX_NODES:
+        if self.count > self.max_nodes:
             raise self.fail(
                 "yaml-unsupported",
                 node,
-                f"document expands to more than {MAX_NODES} values (alias expansion?)",
+                f"document expands to more than {self.max_nodes} values (alias expansion?)",
                 "write the values out instead of repeating anchors and aliases",
             )
         # Positions of the first occurrence win: an alias shares its anchor's place.
@@ -244,12 +247,12 @@ class _Builder:
 # Files: size, encoding, front matter
 
 
-def decode(raw: bytes) -> str:
-    """Bytes to text per SPEC: at most 1 MiB, strict UTF-8, no BOM."""
-    if len(raw) > MAX_FILE_BYTES:
+def decode(raw: bytes, limit: int = MAX_FILE_BYTES) -> str:
+    """Bytes to text per SPEC: at most 1 MiB (by default), strict UTF-8, no BOM."""
+    if len(raw) > limit:
         raise LoadError(
             "file-too-large",
-            f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,} bytes (1 MiB)",
+            f"file is more than {limit:,} bytes; the limit is {limit:,} bytes ({limit >> 20} MiB)",
             1,
             1,
             "move large material (data, images) out of the file and link to it",
