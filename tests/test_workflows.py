@@ -251,11 +251,8 @@ def test_validate_runs_validate_and_check_pr_with_github_annotations() -> None:
     runs = [s.get("run", "") for s in steps]
     assert "nep validate --format github" in runs
     check_pr = next(s for s in steps if "nep check-pr" in s.get("run", ""))
-    assert check_pr["run"] == 'nep check-pr --base "$BASE_SHA" --head "$HEAD_SHA" --format github'
-    assert check_pr["env"] == {
-        "BASE_SHA": "${{ github.event.pull_request.base.sha || github.event.merge_group.base_sha }}",
-        "HEAD_SHA": "${{ github.event.pull_request.head.sha || github.event.merge_group.head_sha }}",
-    }
+    # The merge commit against current main: HEAD^1..HEAD is exactly what would land.
+    assert check_pr["run"] == "nep check-pr --base HEAD^1 --head HEAD --format github"
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
