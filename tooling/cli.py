@@ -187,6 +187,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
         for raw in args.paths:
             p = Path(raw)
             full = (p if p.is_absolute() else Path.cwd() / p)
+            if not p.is_absolute() and not (full.exists() or full.is_symlink()):
+                # `nep validate --repo DIR neps/x.md`: a path that is not there from here
+                # is taken relative to the repository.
+                alt = root / p
+                if alt.exists() or alt.is_symlink():
+                    full = alt.absolute()
             try:
                 rel = full.resolve().relative_to(top).as_posix() if not full.is_symlink() else \
                     full.parent.resolve().relative_to(top).joinpath(full.name).as_posix()
@@ -204,7 +210,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             else:
                 missing.append(rule("path-not-found").at(raw, (1, 1), f"{raw}: no such file or folder"))
     diags = apply_levels(missing + validate(world, _as_of(args), selected), dict(args.level))
-    _emit(_render_diags(diags, world.repo.sources, args.format))
+    _emit(_render_diags(diags, _with_sources(root, diags, world.repo.sources), args.format))
     return EXIT_ERRORS if has_errors(diags) else EXIT_OK
 
 
@@ -221,6 +227,21 @@ def cmd_check_pr(args: argparse.Namespace) -> int:
         with open(summary_path, "a", encoding="utf-8") as fh:
             fh.write(result.summary_markdown)
     return EXIT_ERRORS if has_errors(diags) else EXIT_OK
+
+
+def _with_sources(root: Path, diags, sources: dict[str, str]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """Add the text of files with findings that the loader did not keep (clean-layout votes)."""
+    out = dict(sources)
+    for d in diags:
+        if d.file in out:
+            continue
+        path = root / d.file
+        try:
+            if path.is_file() and not path.is_symlink() and path.stat().st_size <= (1 << 20):
+                out[d.file] = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            pass
+    return out
 
 
 def _need_nep(ev, n: int):  # type: ignore[no-untyped-def]
@@ -315,16 +336,22 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read_key(path: str) -> bytes:
+    from . import votes
+
+    try:
+        return votes.read_key_file(path)
+    except FileNotFoundError:
+        raise UsageError(f"{path}: no such key file") from None
+    except (ValueError, OSError) as exc:
+        raise UsageError(f"{path}: {exc}") from None
+
+
 def cmd_key(args: argparse.Namespace) -> int:
     from . import votes
 
     if args.key_command == "show":
-        try:
-            priv = votes.read_key_file(args.key)
-        except FileNotFoundError:
-            raise UsageError(f"{args.key}: no such key file") from None
-        except (ValueError, OSError) as exc:
-            raise UsageError(f"{args.key}: {exc}") from None
+        priv = _read_key(args.key)
         pub = votes.public_key_hex(priv)
         _emit(f"public_key: {pub}\nnode: {votes.node_id(pub)}\n")
         return EXIT_OK
@@ -358,12 +385,7 @@ def cmd_vote(args: argparse.Namespace) -> int:
     from .evaluate import gather
 
     root = _root(args)
-    try:
-        priv = votes.read_key_file(args.key)
-    except FileNotFoundError:
-        raise UsageError(f"{args.key}: no such key file") from None
-    except (ValueError, OSError) as exc:
-        raise UsageError(f"{args.key}: {exc}") from None
+    priv = _read_key(args.key)
     world = gather(root)
     props = [p for p in world.repo.proposals if p.nep == args.nep]
     if not props:

@@ -298,16 +298,6 @@ def parse_vote(path: str, raw: bytes) -> ParsedVote:
     diags = schemas.check("vote", data, loaded.positions, path)
     if diags:
         return ParsedVote(None, tuple(diags), text, loaded.positions)
-    vote = Vote(
-        path=path,
-        nep=data["nep"],
-        voter=data["voter"],
-        public_key=data["public_key"],
-        choice=Choice(data["choice"]),
-        timestamp=data["timestamp"],
-        reason=data["reason"],
-        content_hash=data["content_hash"],
-        network=data["network"],
-        signature=data["signature"],
-    )
-    return ParsedVote(vote, (), text, loaded.positions)
+    from .votes import vote_from_mapping
+
+    return ParsedVote(vote_from_mapping(data, path), (), text, loaded.positions)
