@@ -186,8 +186,7 @@ def new_from_cli(root: Path, *, nep_type: str, title: str, authors: Sequence[str
         raise AuthoringError(f"{root} has no governance.yaml: run nep new in a NEP repository (or pass --repo)")
     p = create_proposal(title=title, nep_type=nep_type, authors=[_author(a) for a in authors])
     p.created = format_date(today)
-    path = p.write(root)
-    return path.relative_to(root) if not path.is_absolute() else path
+    return p.write(root).relative_to(root)
 
 
 def codeowners(proposals: Sequence[Proposal]) -> str:
