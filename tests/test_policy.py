@@ -420,7 +420,7 @@ def test_cli_check_pr_github_annotation_for_a_refusal(repo):
     pr = pull_request(repo, "delete", {"neps/nep-0002.md": None})
     proc = nep_cli(repo.path, "check-pr", "--base", "main", "--head", pr, "--at", str(T0 + 60), "--format", "github")
     assert proc.returncode == 1
-    assert proc.stdout.startswith("::error file=neps/nep-0002.md,line=1,col=1,title=NEP706 pr-nep-deleted::")
+    assert proc.stdout.startswith("::error file=neps/nep-0002.md,line=1,col=1,title=NEP706::[pr-nep-deleted] ")
 
 
 def test_cli_check_pr_unknown_revision_exits_2_without_traceback(repo):

@@ -112,8 +112,8 @@ def render_github(diags: Sequence[Diagnostic]) -> str:
     """GitHub workflow commands: ``::error file=F,line=L,col=C,title=CODE::message``."""
     out = []
     for d in diags:
-        msg = d.message + (f" (help: {d.hint})" if d.hint else "")
-        title = f"{d.code} {d.slug}"
+        msg = f"[{d.slug}] {d.message}" + (f" (help: {d.hint})" if d.hint else "")
+        title = d.code  # SPEC 9: title=CODE
         out.append(
             f"::{d.severity} file={_gh_escape(d.file, True)},line={d.line},col={d.col},"
             f"title={_gh_escape(title, True)}::{_gh_escape(msg)}"

@@ -48,17 +48,7 @@ def signature_key(vote: Vote) -> bytes:
 
     Raises TypeError/ValueError for a vote whose fields cannot form a payload.
     """
-    payload = _votes.canonical_json(
-        _votes.vote_payload(
-            network=vote.network,
-            nep=vote.nep,
-            content_hash=vote.content_hash,
-            voter=vote.voter,
-            choice=vote.choice,
-            timestamp=vote.timestamp,
-            reason=vote.reason,
-        )
-    ).encode("utf-8", "surrogatepass")
+    payload = _votes.canonical_json(_votes.payload_of(vote)).encode("utf-8", "surrogatepass")
     h = hashlib.sha256()
     for part in (payload, str(vote.public_key).encode("utf-8", "surrogatepass"),
                  str(vote.signature).encode("utf-8", "surrogatepass")):

@@ -139,7 +139,8 @@ def payload_digest(payload: Mapping[str, Any]) -> bytes:
     return hashlib.sha256(canonical_json(payload).encode("utf-8")).digest()
 
 
-def _payload_of(vote: Vote) -> dict[str, Any]:
+def payload_of(vote: Vote) -> dict[str, Any]:
+    """The signed payload of a vote, rebuilt from its own values."""
     return vote_payload(
         network=vote.network,
         nep=vote.nep,
@@ -275,7 +276,7 @@ def verify_vote(vote: Vote, *, key_cache: dict[str, Any] | None = None) -> bool:
             key = key_cache[vote.public_key] = _load_public_key(vote.public_key)
         if key is None:
             return False
-        return bool(key.verify(der, payload_digest(_payload_of(vote)), hasher=None))
+        return bool(key.verify(der, payload_digest(payload_of(vote)), hasher=None))
     except Exception:
         return False
 
