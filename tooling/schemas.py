@@ -1,7 +1,7 @@
 """The JSON Schemas the tool ships, compiled once per process, and their findings.
 
 The schemas belong to the tool's version: they are read from the package
-(``tooling/schemas`` in a wheel, ``schemas/`` beside the package in a
+(``tooling/schema_files`` in a wheel, ``schemas/`` beside the package in a
 checkout), never from ``--repo``.
 """
 
@@ -23,7 +23,7 @@ _TEXT_KEYS = frozenset({"reason"})
 
 def schema_dir() -> Path:
     here = Path(__file__).resolve().parent
-    packaged = here / "schemas"
+    packaged = here / "schema_files"
     return packaged if packaged.is_dir() else here.parent / "schemas"
 
 
