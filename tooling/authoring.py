@@ -13,8 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from decimal import Decimal
+
 from .economics import describe, describe_field, is_neutral, moved_fields
 from .model import Author, EconomicImpact, NEPType, ParameterChange, Proposal, UpgradePath
+from .rules.metadata import bad_text
 from .yamlio import quote, render_scalar
 
 PLACEHOLDER_NODE = "0" * 32
@@ -116,13 +119,27 @@ def create_proposal(
         t = NEPType(nep_type)
     except ValueError:
         raise AuthoringError(f"unknown NEP type {nep_type!r}; one of {', '.join(x.value for x in NEPType)}") from None
+    impact = economic_impact or EconomicImpact()
+    try:
+        cost = Decimal(str(impact.upgrade_cost_neuro))
+    except ArithmeticError:
+        cost = Decimal(-1)
+    if not cost.is_finite() or cost < 0:
+        raise AuthoringError(f"upgrade_cost_neuro must be a non-negative amount, got {impact.upgrade_cost_neuro!r}")
+    # NEURO amounts are written as decimal strings, never floats (SPEC 2).
+    impact = dataclasses.replace(impact, upgrade_cost_neuro=cost)
+    authors_list = tuple(_author(a) for a in authors)
+    for label, text in [("title", title)] + [("author name", a.name) for a in authors_list]:
+        bad = bad_text(text)
+        if bad:
+            raise AuthoringError(f"{label} {text!r} contains the invisible character U+{ord(bad.group()):04X}")
     return NewProposal(
         title=title,
         nep_type=t,
-        economic_impact=economic_impact or EconomicImpact(),
+        economic_impact=impact,
         upgrade_path=upgrade_path or UpgradePath(),
         parameter_changes=tuple(parameter_changes),
-        authors=tuple(_author(a) for a in authors),
+        authors=authors_list,
         abstract=abstract,
         motivation=motivation,
         specification=specification,

@@ -355,6 +355,9 @@ def cmd_key(args: argparse.Namespace) -> int:
         pub = votes.public_key_hex(priv)
         _emit(f"public_key: {pub}\nnode: {votes.node_id(pub)}\n")
         return EXIT_OK
+    if args.token is None and os.environ.get("NEUROSHARD_TOKEN"):
+        args.token = ""  # SPEC 9: the token comes from --token or $NEUROSHARD_TOKEN
+        sys.stderr.write("nep: deriving the key from $NEUROSHARD_TOKEN\n")
     if args.token is not None:
         token = args.token or os.environ.get("NEUROSHARD_TOKEN", "")
         if not token:

@@ -54,10 +54,10 @@ from .model import (
     Outcome,
     Proposal,
     ProtocolState,
-    Reason,
     Tally,
     VoteCode,
 )
+from . import timeline as _timeline
 from .rewards import ProposalRewards
 from .stakes import ZERO, exact_context
 
@@ -84,14 +84,7 @@ FULL = "█"
 EMPTY = "░"
 MARK = "|"
 
-_T0_REASONS = frozenset({Reason.INSUFFICIENT_STAKE, Reason.RESUBMITTED_TOO_SOON})
-_REASON_TEXT = {
-    Reason.NO_QUORUM: "no quorum",
-    Reason.ALL_ABSTAIN: "only abstentions",
-    Reason.NO_APPROVAL: "approval threshold not met",
-    Reason.INSUFFICIENT_STAKE: "proposer's stake below the minimum",
-    Reason.RESUBMITTED_TOO_SOON: "resubmitted too soon",
-}
+_T0_REASONS = _timeline.T0_REASONS
 _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -189,8 +182,7 @@ def _value(e: enum.Enum | None) -> Any:
     return None if e is None else e.value
 
 
-def _reason_text(reason: Reason | None) -> str:
-    return _REASON_TEXT.get(reason, str(reason)) if reason is not None else ""
+_reason_text = _timeline.reason_text
 
 
 _ANSI = {"bold": "1", "dim": "2", "green": "32", "red": "31", "yellow": "33", "cyan": "36"}
@@ -613,80 +605,18 @@ _PHASE_NAMES = {
 }
 
 
-def _phase_state(start: int | None, end: int | None, as_of: int) -> str | None:
-    """Past, current or future for a half-open window [start, end); None if the instants cannot tell."""
-    if start is not None and as_of < start:
-        return "future"
-    if end is not None and as_of >= end:
-        return "past"
-    if start is not None:
-        return "current"
-    return None
-
-
 _Phase = tuple[str, int | None, int | None, str, str]  # phase, start, end, past|current|future, note
 
 
 def _phases(state: NEPState, as_of: int, grace_period_days: int | None) -> list[_Phase]:
     """(phase, start, end, state, note) with instants as Unix seconds; see ``timeline``."""
-    s = state
-    t0, vs, ve = s.submitted, s.voting_start, s.voting_end
-    ph: list[tuple[str, int | None, int | None, str]] = []
-
-    def add(phase: str, start: int | None, end: int | None, note: str = "") -> None:
-        # A window known to be empty never happens (no review on the emergency track, grace 0).
-        if start is not None and end is not None and start == end and phase != "decision":
-            return
-        ph.append((phase, start, end, note))
-
-    def submission_path() -> None:
-        add("draft", None, t0)
-        add("review", t0, vs)
-        add("voting", vs, ve)
-
-    if s.status is NEPStatus.WITHDRAWN:
-        wa = s.withdrawn_at
-        if t0 is None or (wa is not None and wa < t0):
-            add("draft", None, wa)
-        else:
-            add("draft", None, t0)
-            add("review", t0, wa)
-        add("withdrawn", wa, None)
-    elif s.status is NEPStatus.REJECTED and s.reason in _T0_REASONS:
-        add("draft", None, t0)
-        add("decision", s.decided_at, s.decided_at, f"rejected at submission: {_reason_text(s.reason)}")
-        add("rejected", s.decided_at, None, _reason_text(s.reason))
-    elif s.status is NEPStatus.REJECTED:
-        submission_path()
-        add("decision", s.decided_at, s.decided_at, f"rejected: {_reason_text(s.reason)}" if s.reason else "rejected")
-        add("rejected", s.decided_at, None, _reason_text(s.reason))
-    elif s.outcome is Outcome.APPROVED:
-        submission_path()
-        add("decision", s.decided_at, s.decided_at, "approved")
-        add("scheduled", ve, s.activates_at, "grace period")
-        if s.status is NEPStatus.DEPRECATED:
-            add("active", s.activates_at, s.deprecated_at)
-            by = f"superseded by {_label(s.deprecated_by)}" if s.deprecated_by is not None else ""
-            add("deprecated", s.deprecated_at, None, by)
-        else:
-            add("active", s.activates_at, None)
-    else:  # draft, review, voting: the way ahead if approved
-        submission_path()
-        add("decision", ve, ve, "approved or rejected when voting ends")
-        at = ve + max(0, grace_period_days) * DAY if ve is not None and grace_period_days is not None else None
-        add("scheduled", ve, at, "grace period, if approved")
-        add("active", at, None, "if approved")
-
-    names = [p[0] for p in ph]
-    cur_index = names.index(s.status.value) if s.status.value in names else len(names)
-    out = []
-    for i, (phase, start, end, note) in enumerate(ph):
-        st = _phase_state(start, end, as_of)
-        if st is None:
-            # Unknown instants: the phase's place on the path relative to the current status decides.
-            st = "past" if i < cur_index else "current" if i == cur_index else "future"
-        out.append((phase, start, end, st, note))
-    return out
+    # The reports keep their phase vocabulary (_PHASE_NAMES): the submission point is the
+    # boundary between draft and what follows, not a phase of its own here.
+    return [
+        (p.key, p.start, p.end, p.state, p.note)
+        for p in _timeline.phases(state, as_of, grace_period_days=grace_period_days)
+        if p.key in _PHASE_NAMES
+    ]
 
 
 def timeline(state: NEPState, as_of: int, *, grace_period_days: int | None = None) -> list[dict]:
@@ -696,7 +626,8 @@ def timeline(state: NEPState, as_of: int, *, grace_period_days: int | None = Non
     starts; ``decision`` is a point (start = end) and is ``past`` from that
     instant on. For an undecided NEP the path continues with ``scheduled`` and
     ``active`` ("if approved"), projected from ``grace_period_days`` when given.
-    ``state`` is expected to be computed at the same ``as_of``.
+    ``state`` is expected to be computed at the same ``as_of``. The phases are
+    ``tooling.timeline.phases`` less its ``submitted`` point.
     """
     return [
         {

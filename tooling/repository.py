@@ -155,9 +155,18 @@ def list_files(root: Path, folder: str) -> list[str]:
     out = []
     for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
         rel_dir = Path(dirpath).relative_to(root).as_posix()
-        for name in filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
+        for name in filenames:
             out.append(f"{rel_dir}/{name}")
-        dirnames[:] = sorted(d for d in dirnames if not (Path(dirpath) / d).is_symlink())
+        for name in dirnames:
+            rel = f"{rel_dir}/{name}"
+            # A link, or a directory named like a NEP or vote file: listed, so the
+            # loader reports it (not-a-file) instead of passing over it.
+            if (Path(dirpath) / name).is_symlink() or classify(rel) in ("nep", "vote"):
+                out.append(rel)
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if not (Path(dirpath) / d).is_symlink() and classify(f"{rel_dir}/{d}") not in ("nep", "vote")
+        )
     return sorted(out)
 
 
@@ -190,6 +199,12 @@ def load_repository(root: Path) -> Repository:
     nep_blobs: dict[str, str] = {}
     vote_blobs: dict[str, str] = {}
     for folder in ("neps", "votes"):
+        base = root / folder
+        if base.is_symlink() or (base.exists() and not base.is_dir()):
+            what = "a symbolic link" if base.is_symlink() else "not a directory"
+            diags.append(rule("not-a-file").at(folder, (1, 1), f"{folder}/ is {what}; it is not read",
+                                               f"make {folder}/ a plain directory inside the repository"))
+            continue
         for rel in list_files(root, folder):
             kind = classify(rel)
             if kind == "keep":

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
+from . import timeline as _timeline
 from .model import (
     DAY,
     IMPACT_FIELDS,
@@ -751,6 +752,8 @@ def tally_view(t: Tally) -> TallyView:
 
 @dataclass(frozen=True)
 class Phase:
+    """One phase as the NEP page shows it (computed by ``tooling.timeline``)."""
+
     name: str
     start: int | None
     end: int | None
@@ -758,65 +761,32 @@ class Phase:
     note: str = ""
 
 
-def _phase_state(start: int | None, end: int | None, as_of: int, *, terminal: bool = False) -> str:
-    if end is not None and end <= as_of and not terminal:
-        return "past"
-    if start is not None and start <= as_of:
-        return "current"
-    return "future"
+_PHASE_NAMES = {key: key.capitalize() for key in _timeline.KEYS}
+
+
+def _site_phase(ph: _timeline.Phase, s: NEPState) -> Phase | None:
+    """The page's view of one phase, or None where the page folds it into another."""
+    if ph.key == "decision" and s.outcome is Outcome.REJECTED:
+        return None  # the Rejected phase carries the instant and the reason
+    if ph.projected and ph.key == "scheduled":
+        return None  # the Activation note names the grace period
+    if ph.projected and ph.key == "active" and ph.start is None:
+        return None  # an activation that cannot be dated yet is not listed
+    if ph.key == "decision" and s.outcome is Outcome.APPROVED:
+        name, note = "Approved", ""
+    elif ph.projected and ph.key == "active":
+        name, note = "Activation", ph.note
+    else:
+        name, note = _PHASE_NAMES[ph.key], ph.note
+    # A point shows one instant, not "t → t".
+    return Phase(name, ph.start, None if ph.is_point else ph.end, ph.state, note)
 
 
 def timeline(p: Proposal, s: NEPState, as_of: int) -> tuple[Phase, ...]:
     """The phases of one NEP with their instants, each past, current or future at ``as_of``."""
-    phases: list[Phase] = []
-    t0, vs, ve = s.submitted, s.voting_start, s.voting_end
-    draft_end = t0 if t0 is not None else s.withdrawn_at
-    phases.append(
-        Phase("Draft", None, draft_end, "past" if draft_end is not None and draft_end <= as_of else "current",
-              f"created {p.created}")
-    )
-    if s.status is NEPStatus.WITHDRAWN:
-        if t0 is not None:
-            phases.append(Phase("Review", t0, s.withdrawn_at, "past"))
-        phases.append(Phase("Withdrawn", s.withdrawn_at, None, "current",
-                            "" if t0 is not None else "never submitted"))
-        return tuple(phases)
-    if s.reason in (Reason.INSUFFICIENT_STAKE, Reason.RESUBMITTED_TOO_SOON):
-        phases.append(Phase("Submitted", t0, None, "past"))
-        phases.append(Phase("Rejected", s.decided_at, None, "current", s.reason.value.replace("_", " ")))
-        return tuple(phases)
-    if t0 is None:
-        phases.append(Phase("Review", None, None, "future", "starts when the NEP is submitted"))
-        phases.append(Phase("Voting", None, None, "future"))
-        phases.append(Phase("Decision", None, None, "future"))
-        return tuple(phases)
-    if vs is not None and vs > t0:
-        phases.append(Phase("Review", t0, vs, _phase_state(t0, vs, as_of)))
-    elif vs is not None:
-        phases.append(Phase("Submitted", t0, None, "past" if t0 <= as_of else "future", "emergency track: no review"))
-    phases.append(Phase("Voting", vs, ve, _phase_state(vs, ve, as_of)))
-    if s.outcome is Outcome.REJECTED:
-        reason = s.reason.value.replace("_", " ") if s.reason else ""
-        phases.append(Phase("Rejected", s.decided_at, None, "current", reason))
-        return tuple(phases)
-    if s.outcome is None:
-        phases.append(Phase("Decision", ve, None, "future", "approved or rejected when voting ends"))
-        if p.upgrade_path is not None and ve is not None:
-            at = ve + p.upgrade_path.grace_period_days * DAY
-            phases.append(Phase("Activation", at, None, "future",
-                                f"if approved, after a {p.upgrade_path.grace_period_days}-day grace period"))
-        return tuple(phases)
-    at = s.activates_at
-    phases.append(Phase("Approved", s.decided_at, None, "past"))
-    if at is not None and ve is not None and at > ve:
-        phases.append(Phase("Scheduled", ve, at, _phase_state(ve, at, as_of), "grace period"))
-    if s.status is NEPStatus.DEPRECATED:
-        phases.append(Phase("Active", at, s.deprecated_at, "past"))
-        note = f"superseded by NEP-{s.deprecated_by:04d}" if s.deprecated_by is not None else ""
-        phases.append(Phase("Deprecated", s.deprecated_at, None, "current", note))
-    else:
-        phases.append(Phase("Active", at, None, _phase_state(at, None, as_of, terminal=True)))
-    return tuple(phases)
+    grace = p.upgrade_path.grace_period_days if p.upgrade_path is not None else None
+    core = _timeline.phases(s, as_of, grace_period_days=grace, created=p.created)
+    return tuple(v for v in (_site_phase(ph, s) for ph in core) if v is not None)
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,11 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool]) -> 
         m = VOTE_PATH.match(path)
         folder_nep = int(m.group(1)) if m else parsed.vote.nep
         state = ev.states.get(folder_nep)
+        if folder_nep not in ev.proposals:
+            out.append(rule("vote-not-counted").at(
+                path, (1, 1), f"vote for NEP-{folder_nep:04d}, which does not exist: it can never count",
+                "vote only on NEPs in voting (`nep status`)"))
+            continue
         if path in judged:
             code = judged[path]
         else:
