@@ -918,13 +918,15 @@ def test_write_site_replaces_the_folder_in_one_step(tmp_path: Path, built: dict[
     out = tmp_path / "_site"
     out.mkdir()
     (out / "stale.html").write_text("old")
+    (out / ".nep-site").write_text("an earlier build\n")  # only a folder nep built is ever replaced
     write_site(built, out)
     assert not (out / "stale.html").exists()
     assert (out / "api" / "neps.json").read_bytes() == built["api/neps.json"]
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == sorted(built)
+    on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert on_disk == sorted([*built, ".nep-site"])
     assert [p.name for p in tmp_path.iterdir()] == ["_site"]  # no temporary folder left behind
     write_site({"index.html": b"new"}, out)
-    assert [p.name for p in out.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in out.iterdir()) == [".nep-site", "index.html"]
 
 
 def test_write_site_creates_parents_and_refuses_unsafe_paths(tmp_path: Path) -> None:
@@ -1022,7 +1024,7 @@ def test_build_reads_the_repository_and_writes_the_site(tmp_path: Path) -> None:
     out = tmp_path / "public"
     count = site.build(repo, AS_OF, out, base_url=BASE)
     numbers = sorted(int(p.stem[4:]) for p in (repo / "neps").glob("nep-*.md"))
-    assert count == sum(1 for p in out.rglob("*") if p.is_file())
+    assert count == sum(1 for p in out.rglob("*") if p.is_file() and p.name != ".nep-site")
     data = json.loads((out / "api" / "neps.json").read_text(encoding="utf-8"))
     assert [int(n) for n in data["neps"]] == numbers
     assert all((out / f"nep-{n:04d}.html").is_file() for n in numbers)
@@ -1037,3 +1039,28 @@ def test_feed_stays_well_formed_xml_with_control_characters_in_a_title() -> None
     root = ET.fromstring(render_site(SiteInput(AS_OF, GOV, proposals, states, protocol, BASE))["feed.xml"])
     titles = [e.find(f"{ATOM}title").text for e in root.findall(f"{ATOM}entry")]
     assert 'NEP-0001: Bell and <tag> & "quotes" — activated' in titles
+
+
+def test_site_build_never_replaces_a_folder_it_did_not_build(tmp_path, capsys):
+    """`--out .` or `--out neps` must not delete the repository (a review found it did)."""
+    import shutil as _sh
+
+    from tooling.cli import main as nep
+
+    root = Path(__file__).resolve().parents[1]
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    for name in ("governance.yaml", "neps", "stakes"):
+        src = root / name
+        (_sh.copytree if src.is_dir() else _sh.copy)(src, repo / name)
+    before = sorted(p.name for p in (repo / "neps").iterdir())
+    for out in (repo, repo / "neps"):
+        assert nep(["site", "build", "--repo", str(repo), "--out", str(out), "--at", "2026-12-01T00:00:00Z"]) == 2
+        assert "not built by `nep site build`" in capsys.readouterr().err
+    assert sorted(p.name for p in (repo / "neps").iterdir()) == before
+    assert (repo / "governance.yaml").is_file()
+    # Its own output is replaced freely, build after build.
+    site = tmp_path / "site"
+    for _ in range(2):
+        assert nep(["site", "build", "--repo", str(repo), "--out", str(site), "--at", "2026-12-01T00:00:00Z"]) == 0
+    assert (site / ".nep-site").is_file() and (site / "index.html").is_file()

@@ -450,7 +450,10 @@ def cmd_site(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not out.is_absolute():
         out = Path.cwd() / out
-    count = build(_root(args), _as_of(args), out, base_url=args.base_url)
+    try:
+        count = build(_root(args), _as_of(args), out, base_url=args.base_url)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     _emit(f"wrote {count} files to {args.out}\n")
     return EXIT_OK
 

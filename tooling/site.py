@@ -1198,6 +1198,9 @@ def _check_rel_path(rel: str) -> None:
         raise ValueError(f"site file path must be relative and normalised: {rel!r}")
 
 
+SITE_MARKER = ".nep-site"
+
+
 def write_site(files: Mapping[str, bytes], out: Path) -> None:
     """Write the site into ``out``, replacing what was there in one step.
 
@@ -1210,12 +1213,20 @@ def write_site(files: Mapping[str, bytes], out: Path) -> None:
         _check_rel_path(rel)
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise ValueError(f"output path exists and is not a folder: {out}")
+    # Replacing a folder deletes what it held: only ever replace a site this tool built
+    # (marked by SITE_MARKER), never a checkout, neps/ or anyone's documents.
+    if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).is_file():
+        raise ValueError(
+            f"{out} is not empty and was not built by `nep site build` (no {SITE_MARKER} in it); "
+            "choose an empty or new folder for --out (default: _site)")
     parent = out.parent if str(out.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
     old: Path | None = None
     try:
         os.chmod(tmp, 0o755)
+        (tmp / SITE_MARKER).write_text("Built by `nep site build`; this folder is replaced on every build.\n",
+                                        encoding="utf-8")
         for rel in sorted(files):
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
