@@ -870,7 +870,7 @@ def status_events(views: Sequence[NepView], as_of: int) -> list[FeedEvent]:
                 out.append(FeedEvent(at, v.nep, kind, title, summary, v.page))
 
         add(s.submitted, "submitted", f"{name} — submitted for review", "Submitted; the review period starts.")
-        if s.reason not in (Reason.INSUFFICIENT_STAKE, Reason.RESUBMITTED_TOO_SOON) and s.status is not NEPStatus.WITHDRAWN:
+        if s.reason not in _timeline.T0_REASONS and s.status is not NEPStatus.WITHDRAWN:
             add(s.voting_start, "voting-started", f"{name} — voting started",
                 f"Voting is open until {rfc3339(s.voting_end)}.")
         if s.outcome is not None:
@@ -939,7 +939,7 @@ def render_calendar(views: Sequence[NepView], as_of: int, authority: str, base: 
     for v in views:
         s = v.state
         name = f"{v.label}: {v.title}"
-        voted = s.reason not in (Reason.INSUFFICIENT_STAKE, Reason.RESUBMITTED_TOO_SOON) and (
+        voted = s.reason not in _timeline.T0_REASONS and (
             s.status is not NEPStatus.WITHDRAWN
         )
         if voted and s.voting_start is not None and s.voting_end is not None:

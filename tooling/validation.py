@@ -9,7 +9,7 @@ from typing import Callable, Collection
 
 from .diagnostics import Diagnostic, sort_key
 from .evaluate import Evaluation, World, evaluate, parameters_for
-from .model import NEPStatus, Pos, Proposal, Severity, Vote, VoteCode
+from .model import NEPStatus, Proposal, Severity, Vote, VoteCode
 from .proposals import VOTE_PATH
 from .rules import Context, check_proposal, check_repository
 from .rules.catalog import rule
