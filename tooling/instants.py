@@ -6,9 +6,9 @@ import calendar
 import re
 import time
 
-_RFC3339 = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$")
+_RFC3339 = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z$")
 _LENIENT = re.compile(
-    r"^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$"
+    r"^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?)?\s*(Z|[+-][0-9]{2}:?[0-9]{2})?$"
 )
 MAX_INSTANT = 253402300799  # 9999-12-31T23:59:59Z
 
@@ -31,7 +31,7 @@ def _check(y: int, mo: int, d: int, h: int, mi: int, s: int, text: str) -> None:
 def parse_cli_instant(text: str) -> int:
     """``--at``: RFC 3339 (any offset, or a bare date meaning 00:00Z) or Unix seconds."""
     text = text.strip()
-    if re.fullmatch(r"-?\d+", text):
+    if re.fullmatch(r"-?[0-9]+", text):
         value = int(text)
         if not 0 <= value <= MAX_INSTANT:
             raise ValueError(f"Unix seconds out of range: {text}")
