@@ -343,3 +343,23 @@ def test_cli_advance_dry_run_writes_nothing(repo):
     proc = nep_cli(repo.path, "advance", "--at", str(VE), "--dry-run")
     assert proc.returncode == 0 and "Dry run" in proc.stdout
     assert raw(repo, P1) == NEP1.encode()
+
+
+def test_a_crlf_checkout_of_an_lf_repository_gets_a_two_line_bot_commit_and_a_clean_tree(tmp_path):
+    """`.gitattributes: *.md text eol=crlf`: git stores LF, the work tree has CRLF. The bot
+    commit must go through the same conversion as `git add` (found in review: it stored CRLF)."""
+    repo = GitRepo(tmp_path / "repo")
+    repo.write(".gitattributes", "*.md text eol=crlf\n")
+    repo.write("governance.yaml", GOVERNANCE)
+    repo.write("stakes/ledger.yaml", ledger_text())
+    repo.write(P1, NEP1)
+    repo.commit("genesis", at=T0)
+    repo.git("rm", "-q", "--cached", "-r", ".")
+    repo.git("reset", "-q", "--hard")
+    assert raw(repo, P1).startswith(b"---\r\n")  # the checkout converted to CRLF
+    advance(repo, VS)
+    stat = repo.git("show", "--numstat", "--format=", "HEAD", "--", P1).split()
+    assert stat[:2] == ["2", "1"]  # the status line rewritten, `submitted` appended; nothing else
+    assert repo.git("cat-file", "-p", f"HEAD:{P1}").startswith("---\n")  # stored as LF, like git add does
+    assert repo.git("status", "--porcelain") == ""
+    assert advance(repo, VS).commits == []  # and the next run is a no-op, not stuck on a dirty tree

@@ -431,3 +431,36 @@ def test_cli_check_pr_unknown_revision_exits_2_without_traceback(repo):
 
 def test_node_ids_of_the_fixture_are_distinct():
     assert len({node(n) for n in ("ada", "bob", "cy", "dee", "eve")}) == 5
+
+
+# --------------------------------------------------------------------------
+# What the checks at submission decided stays decided
+
+
+def test_switching_to_the_emergency_track_after_submission_is_refused(repo):
+    """Review-time edits are allowed, but not one that would move VS = T0 into the past."""
+    edited = NEP1.replace('type: "arch"', 'type: "emergency"').replace("grace_period_days: 7", "grace_period_days: 0")
+    pr = pull_request(repo, "emergency", {"neps/nep-0001.md": edited})
+    result = check_pr(repo.path, "main", pr, T0 + 3600)
+    assert "pr-submission-fixed" in errors(result)
+    d = next(d for d in result.diagnostics if d.slug == "pr-submission-fixed")
+    assert d.code == "NEP712" and "track" in d.message
+
+
+def test_changing_the_proposer_after_submission_is_refused(repo):
+    edited = NEP1.replace(node("ada"), node("eve"), 1)
+    assert edited != NEP1
+    pr = pull_request(repo, "proposer", {"neps/nep-0001.md": edited})
+    assert "pr-submission-fixed" in errors(check_pr(repo.path, "main", pr, T0 + 3600))
+
+
+def test_a_type_change_within_the_standard_track_during_review_is_accepted(repo):
+    pr = pull_request(repo, "net", {"neps/nep-0001.md": NEP1.replace('type: "arch"', 'type: "net"')})
+    assert errors(check_pr(repo.path, "main", pr, VS - 1)) == []
+
+
+def test_the_proposer_of_a_draft_may_change(repo):
+    edited = NEP2.replace(node("bob"), node("cy"), 1)
+    assert edited != NEP2
+    pr = pull_request(repo, "draft-proposer", {"neps/nep-0002.md": edited})
+    assert "pr-submission-fixed" not in errors(check_pr(repo.path, "main", pr, T0 + 3600))

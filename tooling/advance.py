@@ -257,14 +257,18 @@ def commit_all(root: Path, head: str, files: list[tuple[str, bytes, str, str]], 
     import tempfile
 
     ident = f"{name} <{email}> {int(at)} +0000\n".encode("utf-8")
+    # Hashing by path applies .gitattributes (eol, clean filters) as `git add` would, so a CRLF
+    # checkout of an LF repository commits only the bot's lines and leaves the tree clean.
+    blobs = [_git(root, "hash-object", "-w", f"--path={path}", "--stdin", input=data).strip()
+             for path, data, _, _ in files]
     chunks: list[bytes] = []
-    for i, (path, data, mode, message) in enumerate(files, start=1):
+    for i, ((path, data, mode, message), blob) in enumerate(zip(files, blobs), start=1):
         msg = message.encode("utf-8")
         chunks += [f"commit {_PENDING_REF}\nmark :{i}\n".encode(), b"author " + ident, b"committer " + ident,
                    b"data %d\n" % len(msg), msg, b"\n"]
         if i == 1:
             chunks.append(f"from {head}\n".encode())
-        chunks += [f"M {mode} inline {path}\n".encode("utf-8"), b"data %d\n" % len(data), data, b"\n\n"]
+        chunks += [f"M {mode} {blob} {path}\n".encode("utf-8"), b"\n"]
     chunks.append(b"done\n")
     with tempfile.TemporaryDirectory(prefix="nep-advance-") as tmp:
         marks = Path(tmp) / "marks"

@@ -93,6 +93,11 @@ POLICY_RULES: list[Rule] = [
     Rule("NEP711", "pr-outside-layout", N,
          "a change outside neps/ and votes/, for the maintainers' review",
          "maintainers: review this change by hand (stake ledger, governance, tooling, workflows)"),
+    Rule("NEP712", "pr-submission-fixed", E,
+         "after submission, a change of what the checks at T0 decided: the track (to or from emergency), "
+         "the proposer (first author's node) or resubmission_of",
+         "these were judged at submission (stake, resubmission wait, review and voting windows); withdraw "
+         "and submit a new NEP instead"),
 ]
 catalog.register(POLICY_RULES)
 
@@ -479,6 +484,8 @@ def _check_nep(ctx: _Context, status: str, path: str, renamed: Mapping[str, str]
             ctx.note(old.nep, f"touches `{key}`")
             ctx.out.append(_r("pr-bot-field").at(
                 path, pos, f"this change {what} `{key}` of {old.label}; only the bot writes it"))
+    if st is not None and st.submitted is not None and st.submitted <= ctx.as_of:
+        _check_submission_fixed(ctx, old, new)
     s0, s1 = base_fm.get("status"), head_fm.get("status")
     if s0 != s1 and isinstance(s1, str):  # a missing or non-string status is a schema error (validate)
         _check_status(ctx, old, new, st, s0, s1)
@@ -489,6 +496,20 @@ def _check_nep(ctx: _Context, status: str, path: str, renamed: Mapping[str, str]
             ctx.out.append(_r("pr-content-frozen").at(
                 path, _first_difference(old, new),
                 f"the content of {old.label} changes, but {frozen}; its content can no longer change"))
+
+
+def _check_submission_fixed(ctx: _Context, old: Proposal, new: Proposal) -> None:
+    """The T0 checks and the windows were decided on the submitted file; a later edit must not redo them."""
+    changed: list[tuple[str, str]] = []
+    if old.type is not None and new.type is not None and old.type.track != new.type.track:
+        changed.append(("type", f"the track ({old.type.track} -> {new.type.track})"))
+    if old.proposer != new.proposer:
+        changed.append(("authors", "the proposer (first author's node)"))
+    if old.resubmission_of != new.resubmission_of:
+        changed.append(("resubmission_of", "resubmission_of"))
+    for key, what in changed:
+        ctx.out.append(_r("pr-submission-fixed").at(
+            new.path, _key_pos(new, key), f"this change alters {what} of {old.label} after its submission"))
 
 
 def _check_new_nep(ctx: _Context, new: Proposal, renumbered_from: str | None) -> None:
