@@ -485,3 +485,12 @@ def test_patch_needs_front_matter():
     with pytest.raises(LoadError) as info:
         patch_front_matter("no front matter\n", {"status": "review"}, BOT_ORDER)
     assert info.value.kind == "no-front-matter"
+
+
+def test_patch_finds_keys_by_the_parser_not_by_a_line_scan():
+    """A continuation line of a multi-line quoted title that reads like `submitted:` is not a key."""
+    text = ('---\nnep: 1\ntitle: "Prompt cache number 1\nsubmitted: for inference"\nstatus: review\n---\nbody\n')
+    out = patch_front_matter(text, {"status": "voting", "submitted": "2026-01-01T00:00:00Z"},
+                             ["status", "submitted", "resolution", "activated"])
+    assert out == ('---\nnep: 1\ntitle: "Prompt cache number 1\nsubmitted: for inference"\nstatus: "voting"\n'
+                   'submitted: "2026-01-01T00:00:00Z"\n---\nbody\n')

@@ -372,12 +372,27 @@ def _top_level_spans(yaml_text: str) -> dict[str, tuple[int, int]]:
     """Offsets [start, end) of each top-level key's whole entry (key line to next top-level key)."""
     spans: dict[str, tuple[int, int]] = {}
     starts: list[tuple[str, int]] = []
-    offset = 0
-    for line in _lines(yaml_text):
-        if line[:1] not in (" ", "\t", "#", "\n", "\r", "-", "") and ":" in line:
-            key = line.split(":", 1)[0].strip().strip("\"'")
-            starts.append((key, offset))
-        offset += len(line)
+    lines = _lines(yaml_text)
+    line_starts = [0]
+    for line in lines:
+        line_starts.append(line_starts[-1] + len(line))
+    try:
+        # The parser knows where each top-level key starts; a line scan would take a
+        # continuation line of a multi-line scalar that reads like `key:` for a key.
+        keys = load_yaml(yaml_text).positions.keys
+        starts = sorted(((path[0], line_starts[pos.line - 1]) for path, pos in keys.items()
+                         if len(path) == 1 and isinstance(path[0], str) and pos.col == 1), key=lambda x: x[1])
+        # libyaml also breaks lines at U+0085/U+2028/U+2029; if its lines and ours disagree, scan.
+        if not all(yaml_text[s:].lstrip("\"'").startswith(k) for k, s in starts):
+            raise LoadError("yaml-syntax", "positions disagree with line feeds")
+    except (LoadError, IndexError):
+        starts = []
+        offset = 0
+        for line in lines:
+            if line[:1] not in (" ", "\t", "#", "\n", "\r", "-", "") and ":" in line:
+                key = line.split(":", 1)[0].strip().strip("\"'")
+                starts.append((key, offset))
+            offset += len(line)
     for i, (key, s) in enumerate(starts):
         e = starts[i + 1][1] if i + 1 < len(starts) else len(yaml_text)
         # Trailing comment or blank lines belong to what follows, not to this key.
