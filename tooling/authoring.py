@@ -64,6 +64,7 @@ class NewProposal:
 
         root = Path(repo)
         (root / "neps").mkdir(parents=True, exist_ok=True)
+        # write() is an edge of the API, like the CLI: it dates a new draft today unless told otherwise.
         today = self.created or _dt.date.today().isoformat()
         for _ in range(100):  # another writer may take the number between the scan and the write
             n = next_number(root)
