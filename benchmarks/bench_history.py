@@ -1,4 +1,4 @@
-"""Time ``tooling.history.read_history`` on a synthetic repository at the project's scale.
+"""Time ``tooling.shell.history.read_history`` on a synthetic repository at the project's scale.
 
     /work/venv/bin/python benchmarks/bench_history.py [--commits 20000] [--neps 1000] [--votes 100000] [--keep DIR]
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tooling.history import read_history  # noqa: E402
+from tooling.shell.history import read_history  # noqa: E402
 
 T0 = 1_767_225_600
 STATUSES = ("draft", "review", "voting", "scheduled", "active")

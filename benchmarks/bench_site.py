@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tooling.model import (  # noqa: E402
+from tooling.core.model import (  # noqa: E402
     DAY,
     Author,
     EconomicImpact,
@@ -40,7 +40,7 @@ from tooling.model import (  # noqa: E402
     VoteCode,
     VoteResult,
 )
-from tooling.site import SiteInput, render_site, write_site  # noqa: E402
+from tooling.present.site import SiteInput, render_site, write_site  # noqa: E402
 
 START = 1_767_225_600  # 2026-01-01T00:00:00Z
 

@@ -2,7 +2,7 @@
 
     /work/venv/bin/python benchmarks/bench_tally.py [--votes 10000] [--neps 2] [--commits 200] [--keep DIR]
 
-Builds a synthetic repository with ``tooling.bench.build_repository``: the
+Builds a synthetic repository with ``tooling.bench.runner.build_repository``: the
 votes spread over ``--neps`` NEPs (one decided, the other in voting), one
 voter node per vote of a NEP, every vote valid and committed in batches inside
 its voting window. Then runs ``python -m tooling tally N --format json`` for
@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tooling.bench import _git_env, build_repository  # noqa: E402
+from tooling.bench.runner import _git_env, build_repository  # noqa: E402
 
 
 def run_tally(repo: Path, nep: int, as_of: int) -> tuple[float, dict]:

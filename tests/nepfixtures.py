@@ -9,8 +9,8 @@ from pathlib import Path
 
 from gitrepo import GitRepo
 
-from tooling.proposals import parse_nep
-from tooling.votes import node_id, private_key_from_token, public_key_hex, render_vote_file, sign_vote
+from tooling.parse.proposals import parse_nep
+from tooling.core.votes import node_id, private_key_from_token, public_key_hex, render_vote_file, sign_vote
 
 ROOT = Path(__file__).resolve().parents[1]
 GOVERNANCE = (ROOT / "governance.yaml").read_text(encoding="utf-8")

@@ -27,8 +27,8 @@ from nepfixtures import (
     nep_text,
     vote_file,
 )
-from tooling.advance import AdvanceError, PlannedChange, plan, run
-from tooling.evaluate import gather
+from tooling.app.advance import AdvanceError, PlannedChange, plan, run
+from tooling.shell.evaluate import gather
 
 BOT = ("neuroshard-nep-bot", "nep-bot@users.noreply.github.com")
 
@@ -223,7 +223,7 @@ def test_commit_outside_git_is_refused(tmp_path):
 
 
 def test_head_moved_by_someone_else_is_never_overwritten(repo):
-    from tooling.advance import commit_all
+    from tooling.app.advance import commit_all
 
     stale = repo.head()
     theirs = repo.commit("someone else's commit", at=T0 + 10, allow_empty=True)
@@ -301,14 +301,14 @@ def test_a_status_with_trailing_spaces_is_patched_in_place(tmp_path):
 
 
 def test_patch_gives_an_empty_value_its_space():
-    from tooling.yamlio import patch_front_matter
+    from tooling.parse.yamlio import patch_front_matter
 
     text = "---\nnep: 1\nstatus:\n---\nbody\n"
     assert patch_front_matter(text, {"status": "voting"}, ["status"]) == '---\nnep: 1\nstatus: "voting"\n---\nbody\n'
 
 
 def test_patch_only_breaks_lines_at_line_feeds():
-    from tooling.yamlio import patch_front_matter
+    from tooling.parse.yamlio import patch_front_matter
 
     # U+2028 and U+0085 inside a quoted value are not line breaks: "y: z" there is no key.
     for sep in ("\u2028", "\x85", "\x0c"):

@@ -93,7 +93,7 @@ def test_write_takes_the_next_free_number_and_never_overwrites(repo):
 
 def test_unknown_type_is_a_clear_error():
     from tooling import create_proposal
-    from tooling.authoring import AuthoringError
+    from tooling.app.authoring import AuthoringError
 
     with pytest.raises(AuthoringError, match="unknown NEP type"):
         create_proposal(title="Whatever it is", nep_type="economics")

@@ -11,8 +11,9 @@ import subprocess
 
 import pytest
 
-from tooling import bench, cli
-from tooling.bench import STAGES, build_repository, render_text, run_bench
+from tooling.bench import runner as bench
+from tooling import cli
+from tooling.bench.runner import STAGES, build_repository, render_text, run_bench
 
 TINY = dict(neps=5, votes=50, commits=30, nodes=20)
 
@@ -83,13 +84,13 @@ def test_text_report_is_a_table_of_every_stage(result):
 def test_a_missing_stage_is_shown_as_missing_not_faked(result):
     fake = json.loads(json.dumps({k: v for k, v in result.items() if k != "_log"}))
     fake["cold"]["stages"]["site"] = {"seconds": None, "floor_seconds": 1.0, "ratio": None,
-                                      "missing": "tooling.site has no build()"}
-    assert "missing: tooling.site has no build()" in render_text(fake)
+                                      "missing": "tooling.present.site has no build()"}
+    assert "missing: tooling.present.site has no build()" in render_text(fake)
 
 
 def test_the_synthetic_repository_is_valid_at_the_benchmark_instant(synthetic):
-    from tooling.evaluate import gather
-    from tooling.validation import has_errors, validate
+    from tooling.shell.evaluate import gather
+    from tooling.checks.validation import has_errors, validate
 
     diags = validate(gather(synthetic.root, cache=False), synthetic.as_of)
     assert not has_errors(diags), [d.message for d in diags][:5]
@@ -102,7 +103,7 @@ def test_the_synthetic_history_has_the_requested_first_parent_commits(synthetic)
 
 
 def test_the_synthetic_neps_spread_over_the_lifecycle_and_votes_count(synthetic):
-    from tooling.evaluate import evaluate, gather
+    from tooling.shell.evaluate import evaluate, gather
 
     ev = evaluate(gather(synthetic.root, cache=False), synthetic.as_of)
     statuses = {str(st.status) for st in ev.states.values()}

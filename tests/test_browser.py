@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from test_site import site_input
-from tooling.site import render_site, write_site
+from tooling.present.site import render_site, write_site
 
 CHROMIUM = Path("/usr/bin/chromium")
 _IN_CI = bool(os.environ.get("CI"))

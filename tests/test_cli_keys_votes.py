@@ -21,9 +21,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tooling import votes
+from tooling.core import votes
 from tooling.cli import main
-from tooling.repository import load_repository
+from tooling.shell.repository import load_repository
 
 ROOT = Path(__file__).resolve().parents[1]
 VECTORS = Path(__file__).resolve().parents[2] / "shared" / "vectors" / "interop.json"

@@ -38,7 +38,7 @@ def test_every_corpus_proposal_validates(corpus_repo, capsys):
 
 
 def test_every_corpus_proposal_is_loaded(corpus_repo):
-    from tooling.repository import load_repository
+    from tooling.shell.repository import load_repository
 
     repo = load_repository(corpus_repo)
     files = sorted(p.name for p in CORPUS.glob("nep-*.md"))

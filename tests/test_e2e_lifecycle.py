@@ -39,9 +39,9 @@ import pytest
 import yaml
 
 from gitrepo import GitRepo
-from tooling import votes as votes_mod
+from tooling.core import votes as votes_mod
 from tooling.cli import main
-from tooling.instants import format_instant
+from tooling.core.instants import format_instant
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
-from tooling.economics import change, describe, describe_field, is_neutral, moved_fields, reward_direction
-from tooling.model import IMPACT_FIELDS, EconomicImpact
+from tooling.core.economics import change, describe, describe_field, is_neutral, moved_fields, reward_direction
+from tooling.core.model import IMPACT_FIELDS, EconomicImpact
 
 NEUTRAL = EconomicImpact()
 

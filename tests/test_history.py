@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo
-from tooling import history as h
-from tooling.history import (
+from tooling.shell import history as h
+from tooling.shell.history import (
     EMPTY_HISTORY,
     HistoryError,
     changed_paths,
@@ -23,7 +23,7 @@ from tooling.history import (
     read_tree_entries,
     resolve_rev,
 )
-from tooling.model import DAY, NEPStatus
+from tooling.core.model import DAY, NEPStatus
 
 T = 1_767_225_600  # 2026-01-01T00:00:00Z
 NEP = "neps/nep-0001.md"

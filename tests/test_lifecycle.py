@@ -1,6 +1,6 @@
 """The lifecycle (SPEC 7) at the instants where it changes: T0, VS, VE, AT, and one second before each.
 
-Votes are real signed votes (tooling.votes) checked by the real tally, so a
+Votes are real signed votes (tooling.core.votes) checked by the real tally, so a
 state here is exactly what ``nep status`` would compute from the same facts.
 """
 
@@ -11,8 +11,8 @@ from functools import lru_cache
 
 import pytest
 
-from tooling import votes
-from tooling.lifecycle import (
+from tooling.core import votes
+from tooling.core.lifecycle import (
     EffectiveGovernance,
     NEPFacts,
     Timeline,
@@ -24,7 +24,7 @@ from tooling.lifecycle import (
     value_in_force,
     values_equal,
 )
-from tooling.model import (
+from tooling.core.model import (
     DAY,
     HOUR,
     Governance,
@@ -37,7 +37,7 @@ from tooling.model import (
     StakeEntry,
     Track,
 )
-from tooling.tally import VoteFile
+from tooling.core.tally import VoteFile
 
 NET = "neuroshard-testnet"
 T0 = 1_767_225_600  # 2026-01-01T00:00:00Z
@@ -557,8 +557,8 @@ def test_duplicate_nep_numbers_are_an_error() -> None:
 
 def test_indexed_snapshot_equals_stakes_snapshot_at_every_boundary() -> None:
     # The lifecycle reads snapshots from an index; it must agree with stakes.snapshot to the last digit.
-    from tooling import stakes as stakes_mod
-    from tooling.lifecycle import _StakeIndex
+    from tooling.core import stakes as stakes_mod
+    from tooling.core.lifecycle import _StakeIndex
 
     nodes = [f"{i:032x}" for i in range(5)]
     entries = [

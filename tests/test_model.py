@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from tooling import model
-from tooling.model import (
+from tooling.core import model
+from tooling.core.model import (
     IMPACT_FIELDS,
     Choice,
     EconomicImpact,
@@ -28,8 +28,8 @@ from tooling.model import (
     Severity,
     Track,
 )
-from tooling.rules import catalog
-from tooling.schemas import KINDS, schema_dir
+from tooling.core import catalog
+from tooling.parse.schemas import KINDS, schema_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMAS = ROOT / "schemas"
@@ -122,7 +122,7 @@ def test_author_matches_the_schema():
 
 
 def test_vote_record_matches_the_schema():
-    from tooling.votes import VOTE_FILE_FIELDS
+    from tooling.core.votes import VOTE_FILE_FIELDS
 
     fields = [f.name for f in dataclasses.fields(model.Vote)]
     assert fields[0] == "path"  # where the file is; not a key of the file
@@ -194,7 +194,7 @@ def test_objects_reject_unknown_keys(kind):
 
 
 def test_example_files_satisfy_their_schemas():
-    from tooling.yamlio import load_yaml, split_front_matter
+    from tooling.parse.yamlio import load_yaml, split_front_matter
 
     Draft202012Validator(GOVERNANCE).validate(load_yaml((ROOT / "governance.yaml").read_text()).data)
     Draft202012Validator(LEDGER).validate(load_yaml((ROOT / "stakes" / "ledger.yaml").read_text()).data)
@@ -225,7 +225,7 @@ def test_rules_doc_is_current():
     if not doc.exists():  # generate it once, as the lead would
         doc.write_text(catalog.markdown(), encoding="utf-8")
     assert doc.read_text(encoding="utf-8") == catalog.markdown(), (
-        "docs/rules.md is stale: regenerate it from tooling.rules.catalog.markdown()")
+        "docs/rules.md is stale: regenerate it from tooling.core.catalog.markdown()")
 
 
 def test_rules_doc_lists_every_rule():
@@ -236,7 +236,7 @@ def test_rules_doc_lists_every_rule():
 
 
 def test_rules_doc_command_prints_the_whole_catalog():
-    r = subprocess.run([sys.executable, "-m", "tooling.rules.catalog"], cwd=ROOT, capture_output=True, text=True,
+    r = subprocess.run([sys.executable, "-m", "tooling.core.catalog"], cwd=ROOT, capture_output=True, text=True,
                        timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout == catalog.markdown()

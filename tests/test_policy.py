@@ -23,10 +23,10 @@ from nepfixtures import (
     node,
     vote_file,
 )
-from tooling.history import HistoryError
-from tooling.model import Severity
-from tooling.policy import POLICY_RULES, check_pr
-from tooling.rules import catalog
+from tooling.shell.history import HistoryError
+from tooling.core.model import Severity
+from tooling.checks.policy import POLICY_RULES, check_pr
+from tooling.core import catalog
 
 NEP1 = nep_text(1, status="review")
 NEP2 = nep_text(2, status="draft", proposer="bob")

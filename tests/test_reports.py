@@ -8,9 +8,9 @@ from types import MappingProxyType
 
 import pytest
 
-from tooling import reports
-from tooling.instants import parse_instant
-from tooling.model import (
+from tooling.present import reports
+from tooling.core.instants import parse_instant
+from tooling.core.model import (
     DAY,
     HOUR,
     Author,
@@ -29,7 +29,7 @@ from tooling.model import (
     VoteCode,
     VoteResult,
 )
-from tooling.rewards import ProposalRewards
+from tooling.core.rewards import ProposalRewards
 
 T0 = parse_instant("2026-01-01T00:00:00Z")
 VS = T0 + 7 * DAY
@@ -102,7 +102,7 @@ def vote(voter: str, choice: str | None, weight: str, code: VoteCode | None = No
 
 
 def tally(yes="0", no="0", abstain="0", total="1000", *, final=False, votes=(), nep=1, **kw) -> Tally:
-    from tooling.tally import decide
+    from tooling.core.tally import decide
 
     y, n, a, ts = Decimal(yes), Decimal(no), Decimal(abstain), Decimal(total)
     q, ap = Decimal("0.20"), Decimal("0.66")
@@ -519,8 +519,8 @@ def test_config_json_marks_genesis_parameters_with_null():
 
 
 def test_config_with_effective_governance():
-    from tooling.lifecycle import EffectiveGovernance
-    from tooling.model import Rewards, Track
+    from tooling.core.lifecycle import EffectiveGovernance
+    from tooling.core.model import Rewards, Track
 
     eg = EffectiveGovernance(
         quorum=Decimal("0.20"), approval=Decimal("0.66"), min_stake_to_propose=Decimal("100"), resubmit_wait_days=30,

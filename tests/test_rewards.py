@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tooling.model import Outcome, Rewards, Tally, VoteCode, VoteResult
-from tooling.rewards import proposal_rewards
+from tooling.core.model import Outcome, Rewards, Tally, VoteCode, VoteResult
+from tooling.core.rewards import proposal_rewards
 
 RATES = Rewards(
     approved_rate=Decimal("0.001"),

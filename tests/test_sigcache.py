@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tooling import sigcache, votes
-from tooling.sigcache import FILE_NAME, SignatureCache, signature_key
+from tooling.shell import sigcache
+from tooling.core import votes
+from tooling.shell.sigcache import FILE_NAME, SignatureCache, signature_key
 
 NETWORK = "neuroshard-mainnet"
 HASH = "ab" * 32

@@ -19,8 +19,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tooling import site
-from tooling.model import (
+from tooling.present import site
+from tooling.core.model import (
     DAY,
     Author,
     EconomicImpact,
@@ -41,7 +41,7 @@ from tooling.model import (
     VoteCode,
     VoteResult,
 )
-from tooling.site import SiteInput, nep_json, render_site, write_site
+from tooling.present.site import SiteInput, nep_json, render_site, write_site
 
 # --------------------------------------------------------------------------
 # Factory

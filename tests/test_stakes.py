@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tooling.model import StakeEntry
-from tooling.stakes import Snapshot, snapshot, stake
+from tooling.core.model import StakeEntry
+from tooling.core.stakes import Snapshot, snapshot, stake
 
 T = 1_767_225_600
 A = "a" * 32

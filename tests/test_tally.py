@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
-from tooling import votes
-from tooling.model import DAY, Choice, Outcome, Reason, StakeEntry, Vote, VoteCode
-from tooling.stakes import Snapshot, snapshot
-from tooling.tally import VoteFile, decide, judge_vote, tally
+from tooling.core import votes
+from tooling.core.model import DAY, Choice, Outcome, Reason, StakeEntry, Vote, VoteCode
+from tooling.core.stakes import Snapshot, snapshot
+from tooling.core.tally import VoteFile, decide, judge_vote, tally
 
 NET = "neuroshard-mainnet"
 NEP = 3

@@ -1,4 +1,4 @@
-"""The one timeline core (tooling.timeline): half-open windows, points, omitted empty windows, the way ahead."""
+"""The one timeline core (tooling.core.timeline): half-open windows, points, omitted empty windows, the way ahead."""
 
 from __future__ import annotations
 
@@ -6,9 +6,10 @@ import dataclasses
 
 import pytest
 
-from tooling import reports, site
-from tooling import timeline as tl
-from tooling.model import DAY, HOUR, NEPState, NEPStatus, Outcome, Proposal, Reason, UpgradePath
+from tooling.present import reports
+from tooling.present import site
+from tooling.core import timeline as tl
+from tooling.core.model import DAY, HOUR, NEPState, NEPStatus, Outcome, Proposal, Reason, UpgradePath
 
 T0 = 1_767_225_600  # 2026-01-01T00:00:00Z
 VS = T0 + 7 * DAY

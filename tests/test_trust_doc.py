@@ -12,9 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tooling.bench import build_repository
+from tooling.bench.runner import build_repository
 from tooling.cli import main
-from tooling.instants import format_instant
+from tooling.core.instants import format_instant
 
 ROOT = Path(__file__).resolve().parents[1]
 

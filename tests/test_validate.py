@@ -21,8 +21,8 @@ from pathlib import Path
 import pytest
 
 from tooling.cli import main
-from tooling.model import Choice, Severity
-from tooling.rules.catalog import BY_CODE, RULES
+from tooling.core.model import Choice, Severity
+from tooling.core.catalog import BY_CODE, RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "broken"
@@ -230,7 +230,7 @@ def test_base_nep_of_the_fixtures_is_valid(tmp_path, capsys, monkeypatch):
 
 
 def test_base_nep_content_hash_is_the_one_the_vote_fixtures_sign():
-    from tooling.proposals import parse_nep
+    from tooling.parse.proposals import parse_nep
 
     parsed = parse_nep("neps/nep-0001.md", BASE_NEP.encode("utf-8"))
     assert parsed.diagnostics == ()
@@ -618,8 +618,8 @@ def test_vote_reason_with_bidi_override_is_an_error(tmp_path, capsys, monkeypatc
 
 
 def test_choice_yes_unquoted_is_the_string_yes():
-    from tooling.proposals import parse_vote
-    from tooling.yamlio import load_yaml
+    from tooling.parse.proposals import parse_vote
+    from tooling.parse.yamlio import load_yaml
 
     raw = (FIXTURES / "vote-valid-choice-yes-unquoted.yaml").read_bytes()
     assert b"\nchoice: yes\n" in raw
@@ -631,7 +631,7 @@ def test_choice_yes_unquoted_is_the_string_yes():
 
 
 def test_choice_capital_yes_is_malformed():
-    from tooling.proposals import parse_vote
+    from tooling.parse.proposals import parse_vote
 
     parsed = parse_vote(VOTE_PATH, (FIXTURES / "vote-malformed-choice-capital.yaml").read_bytes())
     assert parsed.vote is None
@@ -639,8 +639,8 @@ def test_choice_capital_yes_is_malformed():
 
 
 def test_vote_fixtures_are_signed_as_they_claim():
-    from tooling.proposals import parse_vote
-    from tooling.votes import node_id, private_key_from_token, public_key_hex, verify_vote
+    from tooling.parse.proposals import parse_vote
+    from tooling.core.votes import node_id, private_key_from_token, public_key_hex, verify_vote
 
     def vote(name):
         parsed = parse_vote(VOTE_PATH, (FIXTURES / name).read_bytes())
@@ -663,7 +663,7 @@ def test_vote_fixtures_are_signed_as_they_claim():
 
 
 def _signed(**overrides):
-    from tooling.votes import private_key_from_token, render_vote_file, sign_vote
+    from tooling.core.votes import private_key_from_token, render_vote_file, sign_vote
 
     args = dict(network="neuroshard-mainnet", nep=1, content_hash=BASE_NEP_HASH, choice="yes",
                 timestamp=TS_IN_VOTING, reason="Twice the signal per batch.")
@@ -675,7 +675,7 @@ def _signed(**overrides):
 
 def _high_s(signature_hex: str) -> str:
     """The same signature with s replaced by n - s (valid ECDSA, but not low-s)."""
-    from tooling.votes import CURVE_N, der_signature_rs
+    from tooling.core.votes import CURVE_N, der_signature_rs
 
     r, s = der_signature_rs(bytes.fromhex(signature_hex))
 

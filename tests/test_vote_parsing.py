@@ -6,9 +6,9 @@ import dataclasses
 
 import pytest
 
-from tooling import proposals
-from tooling.model import Pos
-from tooling.votes import private_key_from_token, render_vote_file, sign_vote
+from tooling.parse import proposals
+from tooling.core.model import Pos
+from tooling.core.votes import private_key_from_token, render_vote_file, sign_vote
 
 PATH_TMPL = "votes/nep-0001/{}.yaml"
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tooling import votes
-from tooling.model import VOTE_DOMAIN, Choice, Vote
+from tooling.core import votes
+from tooling.core.model import VOTE_DOMAIN, Choice, Vote
 
 VECTORS = Path(__file__).resolve().parents[2] / "shared" / "vectors" / "interop.json"
 

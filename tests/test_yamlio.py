@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tooling.model import Pos
-from tooling.yamlio import (
+from tooling.core.model import Pos
+from tooling.parse.yamlio import (
     MAX_FILE_BYTES,
     MAX_NODES,
     LoadError,

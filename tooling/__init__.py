@@ -14,16 +14,16 @@ from typing import Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "NEPType": "model",
-    "NEPStatus": "model",
-    "EconomicImpact": "model",
-    "UpgradePath": "model",
-    "ParameterChange": "model",
-    "Author": "model",
-    "Proposal": "model",
-    "create_proposal": "authoring",
-    "NewProposal": "authoring",
-    "load": "authoring",
+    "NEPType": "core.model",
+    "NEPStatus": "core.model",
+    "EconomicImpact": "core.model",
+    "UpgradePath": "core.model",
+    "ParameterChange": "core.model",
+    "Author": "core.model",
+    "Proposal": "core.model",
+    "create_proposal": "app.authoring",
+    "NewProposal": "app.authoring",
+    "load": "app.authoring",
 }
 
 __all__ = sorted(_EXPORTS)

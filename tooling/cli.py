@@ -28,7 +28,7 @@ class Failure(Exception):
 
 
 def _instant(text: str) -> int:
-    from .instants import parse_cli_instant
+    from tooling.core.instants import parse_cli_instant
 
     try:
         return parse_cli_instant(text)
@@ -149,7 +149,7 @@ def _as_of(args: argparse.Namespace) -> int:
 
 
 def _world(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .evaluate import gather
+    from tooling.shell.evaluate import gather
 
     world = gather(_root(args))
     args.worlds_to_save = [*getattr(args, "worlds_to_save", []), world]
@@ -161,7 +161,7 @@ def _emit(text: str) -> None:
 
 
 def _render_diags(diags, sources, fmt: str, **extra: Any) -> str:  # type: ignore[no-untyped-def]
-    from .diagnostics import render_github, render_json, render_text
+    from tooling.core.diagnostics import render_github, render_json, render_text
 
     if fmt == "json":
         return render_json(diags, **extra)
@@ -171,16 +171,16 @@ def _render_diags(diags, sources, fmt: str, **extra: Any) -> str:  # type: ignor
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .diagnostics import apply_levels
-    from .rules.catalog import rule
-    from .validation import has_errors, validate
+    from tooling.core.diagnostics import apply_levels
+    from tooling.core.catalog import rule
+    from tooling.checks.validation import has_errors, validate
 
     root = _root(args)
     world = _world(args)
     selected: set[str] | None = None
     missing = []
     if args.paths:
-        from .repository import list_files
+        from tooling.shell.repository import list_files
 
         selected = set()
         top = root.resolve()
@@ -215,9 +215,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_check_pr(args: argparse.Namespace) -> int:
-    from .diagnostics import apply_levels
-    from .policy import check_pr
-    from .validation import has_errors
+    from tooling.core.diagnostics import apply_levels
+    from tooling.checks.policy import check_pr
+    from tooling.checks.validation import has_errors
 
     result = check_pr(_root(args), args.base, args.head, _as_of(args))
     diags = apply_levels(result.diagnostics, dict(args.level))
@@ -251,8 +251,8 @@ def _need_nep(ev, n: int):  # type: ignore[no-untyped-def]
 
 
 def cmd_status(args: argparse.Namespace) -> int:
-    from . import reports
-    from .evaluate import evaluate
+    from tooling.present import reports
+    from tooling.shell.evaluate import evaluate
 
     ev = evaluate(_world(args), _as_of(args))
     if args.format == "json":
@@ -263,8 +263,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from . import reports
-    from .evaluate import evaluate
+    from tooling.present import reports
+    from tooling.shell.evaluate import evaluate
 
     ev = evaluate(_world(args), _as_of(args))
     p, st = _need_nep(ev, args.nep)
@@ -276,8 +276,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
-    from . import reports
-    from .evaluate import evaluate
+    from tooling.present import reports
+    from tooling.shell.evaluate import evaluate
 
     ev = evaluate(_world(args), _as_of(args))
     _, st = _need_nep(ev, args.nep)
@@ -289,8 +289,8 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
 
 def cmd_config(args: argparse.Namespace) -> int:
-    from . import reports
-    from .evaluate import evaluate
+    from tooling.present import reports
+    from tooling.shell.evaluate import evaluate
 
     ev = evaluate(_world(args), _as_of(args))
     protocol = ev.protocol()
@@ -303,9 +303,9 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def cmd_rewards(args: argparse.Namespace) -> int:
-    from . import reports
-    from .evaluate import evaluate
-    from .rewards import proposal_rewards
+    from tooling.present import reports
+    from tooling.shell.evaluate import evaluate
+    from tooling.core.rewards import proposal_rewards
 
     ev = evaluate(_world(args), _as_of(args))
     items = []
@@ -325,7 +325,7 @@ def cmd_rewards(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .authoring import AuthoringError, new_from_cli
+    from tooling.app.authoring import AuthoringError, new_from_cli
 
     try:
         path = new_from_cli(_root(args), nep_type=args.type, title=args.title, authors=args.author,
@@ -337,7 +337,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def _read_key(path: str) -> bytes:
-    from . import votes
+    from tooling.core import votes
 
     try:
         return votes.read_key_file(path)
@@ -348,7 +348,7 @@ def _read_key(path: str) -> bytes:
 
 
 def cmd_key(args: argparse.Namespace) -> int:
-    from . import votes
+    from tooling.core import votes
 
     if args.key_command == "show":
         priv = _read_key(args.key)
@@ -384,8 +384,8 @@ def cmd_key(args: argparse.Namespace) -> int:
 
 
 def cmd_vote(args: argparse.Namespace) -> int:
-    from . import votes
-    from .evaluate import gather
+    from tooling.core import votes
+    from tooling.shell.evaluate import gather
 
     root = _root(args)
     priv = _read_key(args.key)
@@ -406,7 +406,7 @@ def cmd_vote(args: argparse.Namespace) -> int:
             raise UsageError(f"{folder.relative_to(root)} is not a plain folder; links are never followed")
     if target.exists() or target.is_symlink():
         raise Failure(f"{rel} already exists; votes are final and a vote file is never changed")
-    from .rules.metadata import bad_text
+    from tooling.checks.rules.metadata import bad_text
 
     bad = bad_text(args.reason)
     if bad:
@@ -418,7 +418,7 @@ def cmd_vote(args: argparse.Namespace) -> int:
         answer = sys.stdin.readline().strip().lower() if sys.stdin and not sys.stdin.closed else ""
         if answer not in ("y", "yes"):
             raise Failure("not confirmed; nothing written")
-    from .fsio import write_new
+    from tooling.shell.fsio import write_new
 
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -432,7 +432,7 @@ def cmd_vote(args: argparse.Namespace) -> int:
 
 
 def cmd_advance(args: argparse.Namespace) -> int:
-    from .advance import AdvanceError, run
+    from tooling.app.advance import AdvanceError, run
 
     try:
         result = run(_root(args), _as_of(args), commit=args.commit, dry_run=args.dry_run,
@@ -445,7 +445,7 @@ def cmd_advance(args: argparse.Namespace) -> int:
 
 
 def cmd_site(args: argparse.Namespace) -> int:
-    from .site import build
+    from tooling.present.site import build
 
     out = Path(args.out)
     if not out.is_absolute():
@@ -459,27 +459,27 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .bench import run_bench
+    from tooling.bench.runner import run_bench
 
     result = run_bench(neps=args.neps, votes=args.votes, commits=args.commits, nodes=args.nodes, workdir=args.workdir,
                        log=sys.stderr)
     if args.format == "json":
         _emit(json.dumps(result, indent=2) + "\n")
     else:
-        from .bench import render_text
+        from tooling.bench.runner import render_text
 
         _emit(render_text(result))
     return EXIT_OK
 
 
 def cmd_codeowners(args: argparse.Namespace) -> int:
-    from .authoring import codeowners
+    from tooling.app.authoring import codeowners
 
     root = _root(args)
     world = _world(args)
     text = codeowners(world.repo.proposals)
     if args.write:
-        from .fsio import write_atomic
+        from tooling.shell.fsio import write_atomic
 
         target = root / ".github" / "CODEOWNERS"
         if target.is_symlink() or (target.exists() and not target.read_text(encoding="utf-8", errors="replace")
@@ -518,8 +518,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse already printed the usage message
         return EXIT_OK if exc.code == 0 else EXIT_USAGE
-    from .history import HistoryError
-    from .repository import RepositoryError
+    from tooling.shell.history import HistoryError
+    from tooling.shell.repository import RepositoryError
 
     try:
         code = COMMANDS[args.command](args)
@@ -532,7 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Machine readers get the finding where they look for findings.
             _emit(_render_diags(exc.diagnostics, exc.sources, fmt))
         else:
-            from .diagnostics import render_text
+            from tooling.core.diagnostics import render_text
 
             sys.stdout.flush()
             sys.stderr.write(render_text(exc.diagnostics, exc.sources))

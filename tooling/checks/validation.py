@@ -1,0 +1,125 @@
+"""``nep validate``: every rule over the selected files, judged at ``as_of``.
+
+Pure over a gathered ``World``; the CLI only selects paths and renders.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Collection
+
+from tooling.core.diagnostics import Diagnostic, sort_key
+from tooling.shell.evaluate import Evaluation, World, evaluate, parameters_for
+from tooling.core.model import NEPStatus, Proposal, Severity, Vote, VoteCode
+from tooling.parse.proposals import VOTE_PATH
+from tooling.checks.rules import Context, check_proposal, check_repository
+from tooling.core.catalog import rule
+
+_VOTE_RULE = {
+    VoteCode.WRONG_PATH: ("vote-wrong-path", "voter"),
+    VoteCode.WRONG_NETWORK: ("vote-wrong-network", "network"),
+    VoteCode.BAD_KEY: ("vote-bad-key", "public_key"),
+    VoteCode.BAD_SIGNATURE: ("vote-bad-signature", "signature"),
+}
+
+
+def context(world: World, ev: Evaluation) -> Context:
+    by_number = world.repo.by_number()
+
+    def status_of(p: Proposal) -> NEPStatus | None:
+        st = ev.states.get(p.nep)
+        return st.status if st else p.status
+
+    return Context(
+        by_number=by_number,
+        governance=world.repo.governance,
+        version_for=lambda p: ev.protocol(ev.anchor(p)).version,
+        params_for=lambda p: parameters_for(ev, p),
+        features_for=lambda p: ev.protocol(ev.anchor(p)).features,
+        track_for=lambda p: ev.timeline.governance_at(ev.anchor(p)).track(p.type) if p.type else
+        world.repo.governance.tracks["standard"],
+        status_of=status_of,
+    )
+
+
+def validate(world: World, as_of: int, selected: Collection[str] | None = None) -> list[Diagnostic]:
+    """All findings for the files in ``selected`` (repository-relative paths; None = everything)."""
+
+    def wanted(path: str) -> bool:
+        return selected is None or path in selected
+
+    ev = evaluate(world, as_of)
+    ctx = context(world, ev)
+    out = [d for d in world.repo.diagnostics if wanted(d.file)]
+    for p in world.repo.proposals:
+        if wanted(p.path):
+            out += check_proposal(p, ctx)
+    out += [d for d in check_repository(world.repo.proposals, ctx) if wanted(d.file)]
+    out += check_votes(world, ev, wanted)
+    return sorted(out, key=sort_key)
+
+
+def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool]) -> list[Diagnostic]:
+    """Vote files: intrinsic defects are errors; tally facts (too late, no stake...) are notices."""
+    from decimal import Decimal
+
+    from tooling.core.stakes import Snapshot
+    from tooling.core.tally import VoteFile, judge_vote
+    from tooling.core.votes import verify_vote
+
+    out: list[Diagnostic] = []
+    network = world.repo.governance.network
+    judged: dict[str, VoteCode | None] = {}
+    for st in ev.states.values():
+        if st.tally is not None:
+            for v in st.tally.votes:
+                judged[v.path] = v.code
+    nobody = Snapshot(0, {}, Decimal(0))
+    for path, parsed in sorted(world.repo.votes.items()):
+        if not wanted(path):
+            continue
+        if parsed.vote is None:
+            out.extend(parsed.diagnostics)
+            continue
+        m = VOTE_PATH.match(path)
+        folder_nep = int(m.group(1)) if m else parsed.vote.nep
+        state = ev.states.get(folder_nep)
+        if folder_nep not in ev.proposals:
+            out.append(rule("vote-not-counted").at(
+                path, (1, 1), f"vote for NEP-{folder_nep:04d}, which does not exist: it can never count",
+                "vote only on NEPs in voting (`nep status`)"))
+            continue
+        if path in judged:
+            code = judged[path]
+        else:
+            # Not in a tally (yet): judge only what the file itself can tell.
+            proposal = ev.proposals.get(folder_nep)
+            res = judge_vote(
+                VoteFile(path, parsed.vote, None), nep=folder_nep, network=network,
+                content_hash=proposal.content_hash if proposal else "", voting_start=0, voting_end=1 << 62,
+                snapshot=nobody, signature_ok=world.signature_ok() or verify_vote,
+            )
+            code = res.code if res.code in _VOTE_RULE else None
+        if code in _VOTE_RULE:
+            slug, key = _VOTE_RULE[code]
+            pos = parsed.pos(key)
+            out.append(rule(slug).at(path, pos, _vote_message(code, parsed.vote, network)))
+        elif code is not None:
+            status = state.status if state else "not found"
+            out.append(rule("vote-not-counted").at(
+                path, (1, 1), f"vote is not counted: {code} (NEP-{folder_nep:04d} is {status})",
+                "votes already in history stay; see `nep tally` for the details"))
+    return out
+
+
+def _vote_message(code: VoteCode, vote: Vote, network: str) -> str:
+    if code is VoteCode.WRONG_PATH:
+        return f"vote for NEP {vote.nep} by {vote.voter} must be stored as votes/nep-{vote.nep:04d}/{vote.voter}.yaml"
+    if code is VoteCode.WRONG_NETWORK:
+        return f"vote is signed for network '{vote.network}', but this repository is '{network}'"
+    if code is VoteCode.BAD_KEY:
+        return "public_key does not hash to the voter's node id"
+    return "signature does not verify (or is not low-s) for this vote's content"
+
+
+def has_errors(diags: list[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diags)

@@ -1,0 +1,180 @@
+"""Every rule the tool reports, with its stable code, slug and default severity.
+
+Codes and slugs never change meaning once published; ``docs/rules.md`` is
+generated from this table (``python -m tooling.core.catalog``) and a test
+checks that it is current.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tooling.core.diagnostics import Diagnostic
+from tooling.core.model import Pos, Severity
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    slug: str
+    severity: Severity
+    summary: str
+    help: str
+
+    def at(self, file: str, pos: Pos | tuple[int, int], message: str, hint: str | None = None) -> Diagnostic:
+        line, col = (pos.line, pos.col) if isinstance(pos, Pos) else pos
+        return Diagnostic(self.code, self.slug, self.severity, file, line, col, message, hint or self.help)
+
+
+E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTICE
+
+_RULES = [
+    # Repository and files
+    Rule("NEP001", "governance-invalid", E, "governance.yaml is missing or invalid",
+         "fix governance.yaml; every command needs the genesis parameters"),
+    Rule("NEP002", "ledger-invalid", E, "stakes/ledger.yaml is invalid",
+         "each entry needs node, amount (decimal string), since and locked_until (RFC 3339 'Z' instants)"),
+    Rule("NEP003", "unknown-file", E, "a file in neps/ or votes/ that is not a NEP or vote file",
+         "NEPs are neps/nep-NNNN.md; votes are votes/nep-NNNN/<voter>.yaml"),
+    Rule("NEP004", "not-a-file", E, "a symbolic link or directory where a file is expected",
+         "replace it with a regular file; links are never followed"),
+    Rule("NEP005", "path-not-found", E, "a path given on the command line does not exist",
+         "check the path; give files or folders inside the repository"),
+    # Loading
+    Rule("NEP100", "file-too-large", E, "a file over 1 MiB", "keep NEP and vote files under 1 MiB"),
+    Rule("NEP101", "not-utf8", E, "a file that is not UTF-8 (or has a BOM)", "save the file as UTF-8 without BOM"),
+    Rule("NEP102", "no-front-matter", E, "the file does not start with '---' front matter closed by '---'",
+         "start the file with '---', the YAML front matter, then '---'"),
+    Rule("NEP103", "yaml-syntax", E, "the YAML does not parse", "fix the YAML syntax"),
+    Rule("NEP104", "yaml-duplicate-key", E, "a key appears twice in one mapping", "keep one of the two"),
+    Rule("NEP105", "yaml-unsupported", E,
+         "YAML the spec excludes: tags, merge keys, non-finite numbers, alias bombs",
+         "write plain values"),
+    # Schema
+    Rule("NEP200", "schema-type", E, "a value has the wrong type", "see the schema in schemas/"),
+    Rule("NEP201", "schema-required", E, "a required key is missing", "add the key"),
+    Rule("NEP202", "schema-unknown-key", E, "a key the schema does not know", "remove the key or fix its spelling"),
+    Rule("NEP203", "schema-value", E, "a value outside its allowed set, pattern or range", "see the schema in schemas/"),
+    Rule("NEP204", "text-control-chars", E,
+         "a title, name or reason contains control characters or bidirectional overrides",
+         "remove invisible control and bidi-override characters"),
+    # Proposal metadata
+    Rule("NEP210", "number-mismatch", E, "the `nep` number differs from the file name",
+         "name the file neps/nep-NNNN.md with NNNN the zero-padded `nep` number"),
+    Rule("NEP211", "duplicate-number", E, "two files claim the same NEP number", "renumber one of them"),
+    Rule("NEP212", "unknown-reference", E, "requires/supersedes/resubmission_of names a NEP that does not exist",
+         "reference an existing NEP number"),
+    Rule("NEP213", "self-reference", E, "a NEP references itself", "remove the self reference"),
+    Rule("NEP214", "reference-cycle", E, "requires/supersedes form a cycle", "break the cycle"),
+    Rule("NEP215", "resubmission-not-rejected", E, "resubmission_of names a NEP that is not rejected",
+         "only a rejected NEP can be resubmitted; remove resubmission_of or fix the number"),
+    Rule("NEP216", "status-not-authored", E, "an author-written status other than draft, review or withdrawn "
+         "without the bot's `submitted`",
+         "authors write draft, review or withdrawn; the bot writes the rest"),
+    # Body
+    Rule("NEP300", "body-missing-section", E, "a required level-2 section is missing",
+         "add the section: Abstract, Motivation, Specification, Economic Impact, Upgrade Path"),
+    Rule("NEP301", "body-section-order", E, "required sections are out of order",
+         "order: Abstract, Motivation, Specification, Economic Impact, Upgrade Path"),
+    Rule("NEP302", "body-empty-section", E, "a required section has no content", "write the section"),
+    Rule("NEP303", "body-h1", E, "the body has a level-1 heading", "the title lives in the front matter; use ## headings"),
+    Rule("NEP304", "body-unknown-section", N, "a level-2 section outside the standard set",
+         "standard optional sections: Rationale, Security Considerations, Backwards Compatibility, "
+         "Test Plan, References"),
+    # Economic impact (SPEC 3.1)
+    Rule("NEP400", "econ-missing-field", E, "an economic impact field is missing",
+         "write all nine fields explicitly, even at their no-change values"),
+    Rule("NEP401", "econ-neutral-type", E, "type econ with a neutral economic impact",
+         "an econ proposal changes earnings: state the impact, or change the type"),
+    Rule("NEP402", "econ-neutral-param-change", E,
+         "an economics.* parameter change with a fully neutral impact",
+         "state how the parameter change moves rewards, costs or earnings"),
+    Rule("NEP403", "econ-sign-mismatch", E,
+         "net earnings change disagrees in sign with the reward multipliers",
+         "if rewards go up (down) and nothing else moves, net earnings must go up (down)"),
+    Rule("NEP404", "econ-migration-steps", E,
+         "an upgrade cost, checkpoint reload, or memory/compute change without migration steps",
+         "list the operator's migration steps in upgrade_path.migration_steps"),
+    Rule("NEP405", "econ-unexplained-field", E,
+         "a non-neutral impact field is not explained in ## Economic Impact",
+         "mention the field (its name or label, e.g. 'Memory requirement') in the Economic Impact section"),
+    Rule("NEP406", "econ-net-unexplained", W,
+         "reward multipliers move but net earnings stay at 0 and nothing else moved",
+         "estimate the net change, or state the cost that offsets the rewards"),
+    # Upgrade path and parameters (SPEC 3.2, 3.3)
+    Rule("NEP500", "version-syntax", E, "a version that is not semantic (MAJOR.MINOR.PATCH)", "write e.g. 1.2.0"),
+    Rule("NEP501", "version-min-above-current", E, "min_version is above the protocol version in force",
+         "min_version must be at most the version in force"),
+    Rule("NEP502", "version-target-not-above", E, "target_version is not above the protocol version in force",
+         "target a version above the one in force"),
+    Rule("NEP503", "version-major-compat", E, "a MAJOR bump if and only if backward_compatible is false",
+         "breaking changes bump MAJOR; compatible ones bump MINOR or PATCH"),
+    Rule("NEP504", "grace-out-of-bounds", E, "grace_period_days outside the track's bounds",
+         "standard track: 7 to 30 days; emergency: 0 to 7 (as in force)"),
+    Rule("NEP505", "param-stale-old-value", E, "old_value differs from the value in force",
+         "copy the value in force (nep config) into old_value"),
+    Rule("NEP506", "param-conflict", W, "two open proposals change the same parameter",
+         "coordinate with the other proposal's authors; only one value can win"),
+    Rule("NEP507", "param-duplicate", E, "one proposal changes the same parameter twice", "merge the two changes"),
+    Rule("NEP508", "param-identity", W, "a parameter change whose new value equals the old value",
+         "remove the no-op change"),
+    # Votes (SPEC 4)
+    Rule("NEP600", "vote-malformed", E, "a vote file that fails its schema (MALFORMED)", "see schemas/vote.schema.json"),
+    Rule("NEP601", "vote-wrong-path", E, "a vote file whose path disagrees with its voter or nep (WRONG_PATH)",
+         "store the vote as votes/nep-NNNN/<voter>.yaml"),
+    Rule("NEP602", "vote-wrong-network", E, "a vote signed for another network (WRONG_NETWORK)",
+         "sign for the network named in governance.yaml"),
+    Rule("NEP603", "vote-bad-key", E, "the public key does not hash to the voter (BAD_KEY)",
+         "voter must be the node id of public_key"),
+    Rule("NEP604", "vote-bad-signature", E, "the signature is invalid or high-s (BAD_SIGNATURE)",
+         "re-create the vote with `nep vote`"),
+    Rule("NEP605", "vote-not-counted", N, "a valid vote file that the tally does not count",
+         "see `nep tally` for the code"),
+]
+
+RULES: dict[str, Rule] = {r.slug: r for r in _RULES}
+BY_CODE: dict[str, Rule] = {r.code: r for r in _RULES}
+assert len(RULES) == len(BY_CODE) == len(_RULES), "duplicate rule code or slug"
+
+
+def rule(slug: str) -> Rule:
+    return RULES[slug]
+
+
+def register(rules: list[Rule]) -> None:
+    """Add rule families defined elsewhere (the pr-* policy rules)."""
+    for r in rules:
+        if r.slug in RULES and RULES[r.slug] != r:
+            raise ValueError(f"rule {r.slug} defined twice")
+        RULES[r.slug] = r
+        BY_CODE[r.code] = r
+
+
+def markdown() -> str:
+    """The rules reference, docs/rules.md."""
+    try:
+        from tooling.checks import policy  # noqa: F401  (registers the pr-* rules)
+    except ImportError:  # pragma: no cover
+        pass
+
+    lines = [
+        "# Rules reference",
+        "",
+        "Generated by `python -m tooling.core.catalog`; do not edit by hand.",
+        "Every finding names its rule by a stable code and slug. Change a rule's severity with",
+        "`--level SLUG=error|warning|notice|off` (repeatable) on `nep validate` and `nep check-pr`.",
+        "",
+        "| code | slug | default | what it finds | what to do |",
+        "|---|---|---|---|---|",
+    ]
+    for r in sorted(RULES.values(), key=lambda r: r.code):
+        lines.append(f"| `{r.code}` | `{r.slug}` | {r.severity} | {r.summary} | {r.help} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover
+    # Run as a script this file is a second module object; print from the real one,
+    # where the policy rules register themselves.
+    from tooling.core import catalog as _catalog
+
+    print(_catalog.markdown(), end="")

@@ -1,0 +1,232 @@
+"""Reading a NEP repository from disk: the imperative shell around the parsers.
+
+Everything here touches the file system; nothing here judges. The result is
+plain data (``Repository``) that the pure core evaluates at any ``as_of``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Sequence
+
+from tooling.parse import schemas
+from tooling.core.diagnostics import Diagnostic
+from tooling.core.instants import parse_instant
+from tooling.core.model import Governance, Proposal, Rewards, StakeEntry, Track
+from tooling.parse.proposals import NEP_PATH, VOTE_PATH, ParsedVote, load_error, parse_nep, parse_vote
+from tooling.core.catalog import rule
+from tooling.parse.yamlio import MAX_FILE_BYTES, LoadError, decode, load_yaml
+
+
+class RepositoryError(Exception):
+    """The repository cannot be used at all (exit 1): no or invalid governance.yaml."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], sources: dict[str, str]):
+        super().__init__("; ".join(d.message for d in diagnostics))
+        self.diagnostics = list(diagnostics)
+        self.sources = sources
+
+
+@dataclass
+class Repository:
+    root: Path
+    governance: Governance
+    stakes: tuple[StakeEntry, ...]
+    proposals: list[Proposal]
+    votes: dict[str, ParsedVote]  # working-tree vote files by path
+    diagnostics: list[Diagnostic]  # load, schema and layout findings
+    sources: dict[str, str] = field(default_factory=dict)  # path -> text, for rendering diagnostics
+    nep_blobs: dict[str, str] = field(default_factory=dict)  # path -> git blob id of the working-tree bytes
+    vote_blobs: dict[str, str] = field(default_factory=dict)
+
+    def by_number(self) -> dict[int, list[Proposal]]:
+        out: dict[int, list[Proposal]] = {}
+        for p in sorted(self.proposals, key=lambda p: p.path):
+            out.setdefault(p.nep, []).append(p)
+        return out
+
+
+def blob_id(data: bytes) -> str:
+    """Git's blob id of ``data``: lets us tell if a working-tree file equals a committed blob."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+#: The ledger of a large network outgrows the 1 MiB meant for hand-written files.
+MAX_LEDGER_BYTES = 64 << 20
+
+
+def _read_regular(path: Path, rel: str, diags: list[Diagnostic], limit: int = MAX_FILE_BYTES) -> bytes | None:
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    if stat.S_ISLNK(st.st_mode) or not stat.S_ISREG(st.st_mode):
+        what = "a symbolic link" if stat.S_ISLNK(st.st_mode) else "not a regular file"
+        diags.append(rule("not-a-file").at(rel, (1, 1), f"{rel} is {what}; it is not read"))
+        return None
+    if st.st_size > limit:
+        diags.append(rule("file-too-large").at(
+            rel, (1, 1), f"file is {st.st_size:,} bytes; the limit is {limit:,} bytes ({limit >> 20} MiB)",
+            "move large material (data, images) out of the file and link to it"))
+        return None
+    with open(path, "rb") as fh:
+        # Never more than the limit plus one byte, even if the file grew since lstat.
+        return fh.read(limit + 1)
+
+
+def load_governance(root: Path) -> tuple[Governance | None, list[Diagnostic], str | None]:
+    rel = "governance.yaml"
+    diags: list[Diagnostic] = []
+    raw = _read_regular(root / rel, rel, diags)
+    if raw is None:
+        if not diags:
+            diags.append(rule("governance-invalid").at(rel, (1, 1), "governance.yaml is missing",
+                                                       "run nep in the repository root or pass --repo DIR"))
+        return None, diags, None
+    try:
+        text = decode(raw)
+        loaded = load_yaml(text)
+    except LoadError as err:
+        return None, [load_error(rel, err)], raw.decode("utf-8", "replace")
+    if not isinstance(loaded.data, dict):
+        return None, [rule("governance-invalid").at(rel, (1, 1), "governance.yaml must be a mapping")], text
+    diags = schemas.check("governance", loaded.data, loaded.positions, rel)
+    if diags:
+        return None, diags, text
+    return governance_from_mapping(loaded.data), [], text
+
+
+def governance_from_mapping(d: dict[str, Any]) -> Governance:
+    return Governance(
+        network=d["network"],
+        protocol_version=d["protocol_version"],
+        features=tuple(d["features"]),
+        parameters=dict(d["parameters"]),
+        min_stake_to_propose=Decimal(d["min_stake_to_propose"]),
+        proposal_fee=Decimal(d["proposal_fee"]),
+        quorum=Decimal(d["quorum"]),
+        approval=Decimal(d["approval"]),
+        resubmit_wait_days=d["resubmit_wait_days"],
+        tracks={k: Track(**v) for k, v in d["tracks"].items()},
+        rewards=Rewards(**{k: Decimal(v) for k, v in d["rewards"].items()}),
+    )
+
+
+def load_stakes(root: Path) -> tuple[tuple[StakeEntry, ...], list[Diagnostic], str | None]:
+    rel = "stakes/ledger.yaml"
+    diags: list[Diagnostic] = []
+    raw = _read_regular(root / rel, rel, diags, MAX_LEDGER_BYTES)
+    if raw is None:
+        return (), diags, None  # no ledger: nobody has stake
+    try:
+        text = decode(raw, MAX_LEDGER_BYTES)
+        loaded = load_yaml(text)
+    except LoadError as err:
+        return (), [load_error(rel, err)], raw.decode("utf-8", "replace")
+    if not isinstance(loaded.data, dict):
+        return (), [rule("ledger-invalid").at(rel, (1, 1), "the ledger must be a mapping {entries: [...]}")], text
+    diags = schemas.check("ledger", loaded.data, loaded.positions, rel)
+    if diags:
+        return (), diags, text
+    entries = []
+    for i, e in enumerate(loaded.data["entries"]):
+        instants = {}
+        for key in ("since", "locked_until"):
+            try:
+                instants[key] = parse_instant(e[key])
+            except ValueError as exc:
+                diags.append(rule("ledger-invalid").at(rel, loaded.positions.at(("entries", i, key)), str(exc)))
+        if len(instants) == 2:
+            entries.append(StakeEntry(e["node"], Decimal(e["amount"]), instants["since"], instants["locked_until"]))
+    return tuple(entries), diags, text
+
+
+def list_files(root: Path, folder: str) -> list[str]:
+    """Every entry below ``folder`` (repository-relative, '/' separated), links not followed."""
+    base = root / folder
+    if not base.is_dir() or base.is_symlink():
+        return []
+    out = []
+    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
+        rel_dir = Path(dirpath).relative_to(root).as_posix()
+        for name in filenames:
+            out.append(f"{rel_dir}/{name}")
+        for name in dirnames:
+            rel = f"{rel_dir}/{name}"
+            # A link, or a directory named like a NEP or vote file: listed, so the
+            # loader reports it (not-a-file) instead of passing over it.
+            if (Path(dirpath) / name).is_symlink() or classify(rel) in ("nep", "vote"):
+                out.append(rel)
+        dirnames[:] = sorted(
+            d for d in dirnames
+            if not (Path(dirpath) / d).is_symlink() and classify(f"{rel_dir}/{d}") not in ("nep", "vote")
+        )
+    return sorted(out)
+
+
+def classify(path: str) -> str:
+    """'nep', 'vote', 'keep' (placeholder files) or 'unknown' for a path under neps/ or votes/."""
+    if NEP_PATH.match(path):
+        return "nep"
+    if VOTE_PATH.match(path):
+        return "vote"
+    if path.rsplit("/", 1)[-1] in (".gitkeep", "README.md") and path.count("/") == 1:
+        return "keep"
+    return "unknown"
+
+
+def load_repository(root: Path) -> Repository:
+    """Load every file the process reads. Raises RepositoryError without a usable governance.yaml."""
+    root = Path(root)
+    governance, gdiags, gtext = load_governance(root)
+    sources: dict[str, str] = {}
+    if gtext is not None:
+        sources["governance.yaml"] = gtext
+    if governance is None:
+        raise RepositoryError(gdiags, sources)
+    stakes, sdiags, stext = load_stakes(root)
+    if stext is not None:
+        sources["stakes/ledger.yaml"] = stext
+    diags: list[Diagnostic] = list(sdiags)
+    proposals: list[Proposal] = []
+    votes: dict[str, ParsedVote] = {}
+    nep_blobs: dict[str, str] = {}
+    vote_blobs: dict[str, str] = {}
+    for folder in ("neps", "votes"):
+        base = root / folder
+        if base.is_symlink() or (base.exists() and not base.is_dir()):
+            what = "a symbolic link" if base.is_symlink() else "not a directory"
+            diags.append(rule("not-a-file").at(folder, (1, 1), f"{folder}/ is {what}; it is not read",
+                                               f"make {folder}/ a plain directory inside the repository"))
+            continue
+        for rel in list_files(root, folder):
+            kind = classify(rel)
+            if kind == "keep":
+                continue
+            if kind == "unknown":
+                diags.append(rule("unknown-file").at(rel, (1, 1), f"{rel} is not a NEP or vote file"))
+                continue
+            raw = _read_regular(root / rel, rel, diags)
+            if raw is None:
+                continue
+            if kind == "nep":
+                parsed = parse_nep(rel, raw)
+                nep_blobs[rel] = blob_id(raw)
+                diags.extend(parsed.diagnostics)
+                if parsed.text is not None:
+                    sources[rel] = parsed.text
+                if parsed.proposal is not None:
+                    proposals.append(parsed.proposal)
+            else:
+                pv = parse_vote(rel, raw)
+                vote_blobs[rel] = blob_id(raw)
+                votes[rel] = pv
+                if pv.text is not None:
+                    sources[rel] = pv.text
+    return Repository(root, governance, stakes, proposals, votes, diags, sources, nep_blobs, vote_blobs)

@@ -1,0 +1,210 @@
+"""A cache of signature verdicts, so that warm runs verify only the votes they have not seen.
+
+Whether a vote's signature is valid is a pure function of three byte strings:
+the canonical signed payload (SPEC 4), the public key and the signature. The
+cache maps SHA-256 of those three (each length-prefixed, so no two different
+triples share a key) to the verdict, valid or not. Both verdicts are kept:
+an invalid vote stays in history forever, and re-verifying it on every run
+would cost as much as a valid one.
+
+The file is ``<repo>/.nep-cache/signatures-v1.bin``: a header, fixed-size
+records (32-byte key, 1-byte verdict) and a SHA-256 of everything before it.
+It is a binary table of bytes and booleans, never pickle: the cache folder
+lives inside a work tree that pull requests can write to. For the same
+reason a cache file that git tracks (a pull request could commit one that
+calls a forged vote valid) or that is reached through a symbolic link is
+ignored, like the history cache. Any damage (truncation, bad checksum, wrong
+format) means an empty cache, never an error; a cache that cannot be written
+only costs time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from tooling.core import votes as _votes
+from tooling.core.model import Vote
+
+FILE_NAME = "signatures-v1.bin"
+#: Bump when verify_vote's verdict for the same bytes changes (a new rule on signatures).
+FORMAT = 1
+_MAGIC = b"NEPSIGS" + bytes([FORMAT])
+_KEY_SIZE = 32
+_RECORD_SIZE = _KEY_SIZE + 1
+_HEADER_SIZE = len(_MAGIC) + 8  # magic + record count
+_DIGEST_SIZE = 32
+#: Past this many entries only those used by the current run are written back,
+#: so a long-lived checkout that saw many branches cannot grow the file forever.
+MAX_ENTRIES = 2_000_000
+
+
+def signature_key(vote: Vote) -> bytes:
+    """SHA-256 over the signed payload, the public key and the signature, each length-prefixed.
+
+    Raises TypeError/ValueError for a vote whose fields cannot form a payload.
+    """
+    payload = _votes.canonical_json(_votes.payload_of(vote)).encode("utf-8", "surrogatepass")
+    h = hashlib.sha256()
+    for part in (payload, str(vote.public_key).encode("utf-8", "surrogatepass"),
+                 str(vote.signature).encode("utf-8", "surrogatepass")):
+        h.update(len(part).to_bytes(8, "big"))
+        h.update(part)
+    return h.digest()
+
+
+class SignatureCache:
+    """Signature verdicts by ``signature_key``; ``checker()`` consults and fills it, ``save()`` persists it."""
+
+    def __init__(self, cache_dir: Path | None, entries: dict[bytes, bool] | None = None) -> None:
+        self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self._entries: dict[bytes, bool] = dict(entries or {})
+        self._used: set[bytes] = set()
+        self._dirty = False
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @classmethod
+    def load(cls, cache_dir: Path) -> SignatureCache:
+        """The cache stored in ``cache_dir``; empty if there is none or it cannot be trusted."""
+        cache_dir = Path(cache_dir)
+        file = cache_dir / FILE_NAME
+        data = _read_trusted(cache_dir, file)
+        entries = _parse(data) if data is not None else None
+        return cls(cache_dir, entries or {})
+
+    def checker(self) -> Callable[[Vote], bool]:
+        """A drop-in for ``votes.verify_vote``: the cached verdict, or a verification that is then cached."""
+        key_cache: dict[str, object] = {}
+        entries = self._entries
+        used = self._used
+
+        def check(vote: Vote) -> bool:
+            try:
+                key = signature_key(vote)
+            except (TypeError, ValueError, UnicodeError):
+                # Not a well-formed vote: verify_vote says no, and there is nothing to key it by.
+                return _votes.verify_vote(vote, key_cache=key_cache)
+            used.add(key)
+            verdict = entries.get(key)
+            if verdict is not None:
+                self.hits += 1
+                return verdict
+            verdict = bool(_votes.verify_vote(vote, key_cache=key_cache))
+            entries[key] = verdict
+            self._dirty = True
+            self.misses += 1
+            return verdict
+
+        return check
+
+    def save(self) -> None:
+        """Write the cache atomically if anything was added; failures are silent (a cache only saves time)."""
+        if not self._dirty or self.cache_dir is None:
+            return
+        entries = self._entries
+        if len(entries) > MAX_ENTRIES:
+            entries = {k: v for k, v in entries.items() if k in self._used}
+        try:
+            if not _ensure_dir(self.cache_dir):
+                return
+            fd, tmp = tempfile.mkstemp(prefix=".signatures-", suffix=".tmp", dir=self.cache_dir)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(_serialise(entries))
+                os.replace(tmp, self.cache_dir / FILE_NAME)
+            except BaseException:
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
+                raise
+        except OSError:
+            return
+        self._dirty = False
+
+
+# --------------------------------------------------------------------------
+# File format
+
+
+def _serialise(entries: dict[bytes, bool]) -> bytes:
+    parts = [_MAGIC, len(entries).to_bytes(8, "big")]
+    parts.extend(key + (b"\x01" if ok else b"\x00") for key, ok in entries.items())
+    body = b"".join(parts)
+    return body + hashlib.sha256(body).digest()
+
+
+def _parse(data: bytes) -> dict[bytes, bool] | None:
+    """The entries of a cache file, or None if it is not exactly a well-formed one."""
+    if len(data) < _HEADER_SIZE + _DIGEST_SIZE or not data.startswith(_MAGIC):
+        return None
+    count = int.from_bytes(data[len(_MAGIC):_HEADER_SIZE], "big")
+    end = _HEADER_SIZE + count * _RECORD_SIZE
+    if count > MAX_ENTRIES or len(data) != end + _DIGEST_SIZE:
+        return None
+    if hashlib.sha256(data[:end]).digest() != data[end:]:
+        return None
+    view = memoryview(data)
+    entries: dict[bytes, bool] = {}
+    for off in range(_HEADER_SIZE, end, _RECORD_SIZE):
+        verdict = data[off + _KEY_SIZE]
+        if verdict > 1:
+            return None
+        entries[bytes(view[off:off + _KEY_SIZE])] = verdict == 1
+    return entries
+
+
+def _read_trusted(cache_dir: Path, file: Path) -> bytes | None:
+    try:
+        if cache_dir.is_symlink():
+            return None
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        limit = _HEADER_SIZE + MAX_ENTRIES * _RECORD_SIZE + _DIGEST_SIZE
+        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
+            return None
+        with os.fdopen(fd, "rb") as fh:
+            fd = -1
+            data = fh.read(limit + 1)
+    except OSError:
+        return None
+    finally:
+        if fd >= 0:
+            os.close(fd)
+    if _tracked_by_git(cache_dir.parent, file):
+        return None
+    return data
+
+
+def _tracked_by_git(repo: Path, file: Path) -> bool:
+    """True if ``file`` is (or may be) committed in ``repo``: then its content is a contributor's, not ours."""
+    if not (repo / ".git").exists():
+        return False
+    from tooling.shell.history import HistoryError, _tracked
+
+    try:
+        return _tracked(repo, file)
+    except HistoryError:
+        return True  # git cannot tell us: do not trust the file
+
+
+def _ensure_dir(cache_dir: Path) -> bool:
+    """The cache folder with its ``.gitignore`` (SPEC 9); False if it is a symbolic link."""
+    if cache_dir.is_symlink():
+        return False
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    ignore = cache_dir / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("*\n", encoding="utf-8")
+    return True
