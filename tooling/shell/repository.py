@@ -42,6 +42,8 @@ class Repository:
     sources: dict[str, str] = field(default_factory=dict)  # path -> text, for rendering diagnostics
     nep_blobs: dict[str, str] = field(default_factory=dict)  # path -> git blob id of the working-tree bytes
     vote_blobs: dict[str, str] = field(default_factory=dict)
+    #: False when the work tree's ledger is missing or invalid (``stakes`` is then empty and decides nothing).
+    ledger_valid: bool = True
 
     def by_number(self) -> dict[int, list[Proposal]]:
         out: dict[int, list[Proposal]] = {}
@@ -89,6 +91,16 @@ def load_governance(root: Path) -> tuple[Governance | None, list[Diagnostic], st
             diags.append(rule("governance-invalid").at(rel, (1, 1), "governance.yaml is missing",
                                                        "run nep in the repository root or pass --repo DIR"))
         return None, diags, None
+    return governance_from_bytes(raw, rel)
+
+
+def governance_from_bytes(
+    raw: bytes, rel: str = "governance.yaml"
+) -> tuple[Governance | None, list[Diagnostic], str | None]:
+    """governance.yaml from its bytes (a work-tree file or a committed version): (value or None, findings, text)."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [rule("file-too-large").at(rel, (1, 1), f"file is {len(raw):,} bytes; the limit is "
+                                                f"{MAX_FILE_BYTES:,} bytes")], None
     try:
         text = decode(raw)
         loaded = load_yaml(text)
@@ -119,21 +131,38 @@ def governance_from_mapping(d: dict[str, Any]) -> Governance:
 
 
 def load_stakes(root: Path) -> tuple[tuple[StakeEntry, ...], list[Diagnostic], str | None]:
+    """The work tree's ledger; () with findings if it is invalid (a missing ledger has no finding here)."""
+    entries, diags, text = load_ledger(root)
+    return (entries or ()), diags, text
+
+
+def load_ledger(root: Path) -> tuple[tuple[StakeEntry, ...] | None, list[Diagnostic], str | None]:
+    """The work tree's ledger: (entries, or None if missing or invalid; findings; text)."""
     rel = "stakes/ledger.yaml"
     diags: list[Diagnostic] = []
     raw = _read_regular(root / rel, rel, diags, MAX_LEDGER_BYTES)
     if raw is None:
-        return (), diags, None  # no ledger: nobody has stake
+        return None, diags, None
+    return ledger_from_bytes(raw, rel)
+
+
+def ledger_from_bytes(
+    raw: bytes, rel: str = "stakes/ledger.yaml"
+) -> tuple[tuple[StakeEntry, ...] | None, list[Diagnostic], str | None]:
+    """The ledger from its bytes: (entries, or None if it is invalid in any way; findings; text)."""
+    if len(raw) > MAX_LEDGER_BYTES:
+        return None, [rule("file-too-large").at(rel, (1, 1), f"file is {len(raw):,} bytes; the limit is "
+                                                f"{MAX_LEDGER_BYTES:,} bytes")], None
     try:
         text = decode(raw, MAX_LEDGER_BYTES)
         loaded = load_yaml(text)
     except LoadError as err:
-        return (), [load_error(rel, err)], raw.decode("utf-8", "replace")
+        return None, [load_error(rel, err)], raw.decode("utf-8", "replace")
     if not isinstance(loaded.data, dict):
-        return (), [rule("ledger-invalid").at(rel, (1, 1), "the ledger must be a mapping {entries: [...]}")], text
+        return None, [rule("ledger-invalid").at(rel, (1, 1), "the ledger must be a mapping {entries: [...]}")], text
     diags = schemas.check("ledger", loaded.data, loaded.positions, rel)
     if diags:
-        return (), diags, text
+        return None, diags, text
     entries = []
     for i, e in enumerate(loaded.data["entries"]):
         instants = {}
@@ -144,6 +173,8 @@ def load_stakes(root: Path) -> tuple[tuple[StakeEntry, ...], list[Diagnostic], s
                 diags.append(rule("ledger-invalid").at(rel, loaded.positions.at(("entries", i, key)), str(exc)))
         if len(instants) == 2:
             entries.append(StakeEntry(e["node"], Decimal(e["amount"]), instants["since"], instants["locked_until"]))
+    if diags:
+        return None, diags, text
     return tuple(entries), diags, text
 
 
@@ -190,7 +221,8 @@ def load_repository(root: Path) -> Repository:
         sources["governance.yaml"] = gtext
     if governance is None:
         raise RepositoryError(gdiags, sources)
-    stakes, sdiags, stext = load_stakes(root)
+    ledger, sdiags, stext = load_ledger(root)
+    stakes = ledger or ()
     if stext is not None:
         sources["stakes/ledger.yaml"] = stext
     diags: list[Diagnostic] = list(sdiags)
@@ -229,4 +261,5 @@ def load_repository(root: Path) -> Repository:
                 votes[rel] = pv
                 if pv.text is not None:
                     sources[rel] = pv.text
-    return Repository(root, governance, stakes, proposals, votes, diags, sources, nep_blobs, vote_blobs)
+    return Repository(root, governance, stakes, proposals, votes, diags, sources, nep_blobs, vote_blobs,
+                      ledger is not None)
