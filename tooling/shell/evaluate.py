@@ -25,7 +25,7 @@ from tooling.core.tally import VoteFile
 from tooling.parse.proposals import VOTE_PATH, ParsedVote, parse_vote
 from tooling.shell.history import EMPTY_HISTORY, History
 from tooling.shell.repository import Repository, load_repository
-from tooling.shell.snapshots import FAR_FUTURE, SUBMITTED_STATUSES, Snapshots, read_snapshots
+from tooling.shell.snapshots import FAR_FUTURE, SUBMITTED_STATUSES, Snapshots, governance_versions, read_snapshots
 
 
 @dataclass
@@ -71,11 +71,13 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
     from tooling.shell.history import read_blobs, read_history
 
     root = Path(root)
-    repo = load_repository(root)
     git = (root / ".git").exists()
     cache_dir = caches.cache_dir(root) if cache else None
     if history is None:
         history = read_history(root, cache_dir=cache_dir) if git else EMPTY_HISTORY
+    in_git = git or bool(history.commits)
+    governance = governance_versions(root, history) if in_git else None
+    repo = load_repository(root, governance.at(FAR_FUTURE) if governance is not None else None)
     committed: dict[str, ParsedVote] = {}
     want: dict[str, str] = {}
     for path in history.paths("votes/", FAR_FUTURE):
@@ -87,8 +89,7 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
         for path, blob in want.items():
             if blob in blobs and VOTE_PATH.match(path):
                 committed[path] = parse_vote(path, blobs[blob])
-    in_git = git or bool(history.commits)
-    snapshots = read_snapshots(root, repo, history, in_git)
+    snapshots = read_snapshots(root, repo, history, in_git, governance)
     signatures = None
     if cache_dir is not None:
         from tooling.shell.sigcache import SignatureCache

@@ -212,20 +212,29 @@ def classify(path: str) -> str:
     return "unknown"
 
 
-def load_repository(root: Path) -> Repository:
-    """Load every file the process reads. Raises RepositoryError without a usable governance.yaml."""
+def load_repository(root: Path, fallback_governance: Governance | None = None) -> Repository:
+    """Load every file the process reads. Raises RepositoryError without a usable governance.yaml.
+
+    In a git checkout the caller passes the last valid committed governance as
+    ``fallback_governance``: an invalid work-tree file is then reported (its
+    findings stay in ``diagnostics``) but changes nothing (SPEC 2).
+    """
     root = Path(root)
     governance, gdiags, gtext = load_governance(root)
     sources: dict[str, str] = {}
     if gtext is not None:
         sources["governance.yaml"] = gtext
     if governance is None:
-        raise RepositoryError(gdiags, sources)
+        if fallback_governance is None:
+            raise RepositoryError(gdiags, sources)
+        governance = fallback_governance
+    else:
+        gdiags = []
     ledger, sdiags, stext = load_ledger(root)
     stakes = ledger or ()
     if stext is not None:
         sources["stakes/ledger.yaml"] = stext
-    diags: list[Diagnostic] = list(sdiags)
+    diags: list[Diagnostic] = [*gdiags, *sdiags]
     proposals: list[Proposal] = []
     votes: dict[str, ParsedVote] = {}
     nep_blobs: dict[str, str] = {}

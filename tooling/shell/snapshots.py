@@ -137,17 +137,31 @@ def _nep_versions(repo: Repository, history: History) -> tuple[dict[str, list[tu
     return out, wanted
 
 
-def read_snapshots(root: Path, repo: Repository, history: History, git: bool) -> Snapshots:
-    """The snapshots of ``repo`` at ``root`` along ``history`` (one ``cat-file --batch`` in git)."""
+def governance_versions(root: Path, history: History) -> Versions[Governance]:
+    """Every committed version of governance.yaml, parsed (read before the work tree, which may be invalid)."""
+    wanted = {b for _, _, b in history.versions(GOVERNANCE_PATH, FAR_FUTURE) if b}
+    blobs = read_blobs(Path(root), wanted) if wanted else {}
+    return _versions_of(GOVERNANCE_PATH, history, blobs, governance_from_bytes)
+
+
+def read_snapshots(
+    root: Path, repo: Repository, history: History, git: bool, governance: Versions[Governance] | None = None
+) -> Snapshots:
+    """The snapshots of ``repo`` at ``root`` along ``history`` (one ``cat-file --batch`` in git).
+
+    ``governance``: the versions already read by ``governance_versions`` (not read twice).
+    """
     if not git:
         ledger: Versions[tuple[StakeEntry, ...]] = Versions.always(
             repo.stakes if repo.ledger_valid else None,
             None if repo.ledger_valid else ("missing" if LEDGER_PATH not in repo.sources else "invalid"))
         return Snapshots(Versions.always(repo.governance), ledger, {}, False)
     nep_versions, nep_blobs = _nep_versions(repo, history)
-    input_blobs = {b for p in (GOVERNANCE_PATH, LEDGER_PATH) for _, _, b in history.versions(p, FAR_FUTURE) if b}
+    paths = (LEDGER_PATH,) if governance is not None else (GOVERNANCE_PATH, LEDGER_PATH)
+    input_blobs = {b for p in paths for _, _, b in history.versions(p, FAR_FUTURE) if b}
     blobs = read_blobs(Path(root), input_blobs | nep_blobs) if input_blobs or nep_blobs else {}
-    governance = _versions_of(GOVERNANCE_PATH, history, blobs, governance_from_bytes)
+    if governance is None:
+        governance = _versions_of(GOVERNANCE_PATH, history, blobs, governance_from_bytes)
     ledger = _versions_of(LEDGER_PATH, history, blobs, ledger_from_bytes)
     by_path = {p.path: p for p in repo.proposals}
     neps: dict[str, tuple[NEPVersion, ...]] = {}
