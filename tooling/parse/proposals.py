@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from tooling.parse import schemas
 from tooling.core.diagnostics import Diagnostic
-from tooling.core.instants import parse_instant
+from tooling.core.instants import MAX_INSTANT, parse_instant
 from tooling.core.model import (
     IMPACT_FIELDS,
     Author,
@@ -265,7 +265,7 @@ def _fast_vote(path: str, text: str) -> Vote | None:
         return None
     g = m.groupdict()
     nep, ts = int(g["nep"]), int(g["timestamp"])
-    if nep < 1 or ts > 253402300799 or g["choice"] not in ("yes", "no", "abstain") or not g["network"]:
+    if nep < 1 or ts > MAX_INSTANT or g["choice"] not in set(Choice) or not g["network"]:
         return None
     if len(g["reason"]) > 10000 or _REASON_BAD.search(g["reason"]):
         return None
