@@ -258,6 +258,9 @@ def canonical_vote_pos(key: str) -> Pos:
     return Pos(_VOTE_KEYS.index(key) + 1, len(key) + 3) if key in _VOTE_KEYS else Pos(1, 1)
 
 
+_CHOICES = frozenset(Choice)
+
+
 def _fast_vote(path: str, text: str) -> Vote | None:
     """The vote of a canonical, schema-valid file; None means: take the full path."""
     m = _CANONICAL_VOTE.fullmatch(text)
@@ -265,7 +268,7 @@ def _fast_vote(path: str, text: str) -> Vote | None:
         return None
     g = m.groupdict()
     nep, ts = int(g["nep"]), int(g["timestamp"])
-    if nep < 1 or ts > MAX_INSTANT or g["choice"] not in set(Choice) or not g["network"]:
+    if nep < 1 or ts > MAX_INSTANT or g["choice"] not in _CHOICES or not g["network"]:
         return None
     if len(g["reason"]) > 10000 or _REASON_BAD.search(g["reason"]):
         return None
