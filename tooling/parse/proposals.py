@@ -146,9 +146,9 @@ def _resolution(v: Any) -> Resolution | None:
         return Resolution(
             outcome=Outcome(v["outcome"]),
             reason=Reason(v["reason"]) if v.get("reason") else None,
-            yes=Decimal(v["yes"]),
-            no=Decimal(v["no"]),
-            abstain=Decimal(v["abstain"]),
+            yes=Decimal(v[Choice.YES]),
+            no=Decimal(v[Choice.NO]),
+            abstain=Decimal(v[Choice.ABSTAIN]),
             total_stake=Decimal(v["total_stake"]),
             quorum_reached=v["quorum_reached"] is True,
             approval_reached=v["approval_reached"] is True,

@@ -55,8 +55,12 @@ from tooling.present.format import (
 from tooling.core.model import (
     IMPACT_FIELDS,
     NEPState,
+    Choice,
+    FeeStatus,
     NEPStatus,
     Outcome,
+    Phase,
+    PhaseState,
     Proposal,
     ProtocolState,
     Tally,
@@ -224,9 +228,9 @@ def status_json(states: Mapping[int, NEPState], proposals: Mapping[int, Proposal
 
 def _result_text(state: NEPState) -> str:
     if state.outcome is Outcome.APPROVED:
-        return "approved"
+        return Outcome.APPROVED.value
     if state.outcome is Outcome.REJECTED:
-        return f"rejected: {_reason_text(state.reason)}" if state.reason else "rejected"
+        return f"{Outcome.REJECTED}: {_reason_text(state.reason)}" if state.reason else Outcome.REJECTED.value
     if state.tally is not None:
         return f"projected {state.tally.projected_outcome.value}"
     return "—"
@@ -251,7 +255,7 @@ def _deadline_text(state: NEPState, as_of: int) -> str:
     if s.status is NEPStatus.REJECTED:
         return at("decided", s.decided_at)
     if s.status is NEPStatus.WITHDRAWN:
-        return at("withdrawn", s.withdrawn_at)
+        return at(NEPStatus.WITHDRAWN.value, s.withdrawn_at)
     if s.status is NEPStatus.DEPRECATED:
         by = f" by {_label(s.deprecated_by)}" if s.deprecated_by is not None else ""
         return at(f"deprecated{by}", s.deprecated_at)
@@ -350,9 +354,9 @@ def tally_json(tally: Tally | None, state: NEPState, as_of: int) -> dict:
             **common,
             "final": state.outcome is not None,
             "total_stake": "0",
-            "yes": "0",
-            "no": "0",
-            "abstain": "0",
+            Choice.YES.value: "0",
+            Choice.NO.value: "0",
+            Choice.ABSTAIN.value: "0",
             "turnout": "0",
             "quorum": None,
             "approval": None,
@@ -369,9 +373,9 @@ def tally_json(tally: Tally | None, state: NEPState, as_of: int) -> dict:
         **common,
         "final": tally.final,
         "total_stake": decimal_str(tally.total_stake),
-        "yes": decimal_str(tally.yes),
-        "no": decimal_str(tally.no),
-        "abstain": decimal_str(tally.abstain),
+        Choice.YES.value: decimal_str(tally.yes),
+        Choice.NO.value: decimal_str(tally.no),
+        Choice.ABSTAIN.value: decimal_str(tally.abstain),
         "turnout": decimal_str(_turnout(tally)),
         "quorum": decimal_str(tally.quorum),
         "approval": decimal_str(tally.approval),
@@ -502,17 +506,7 @@ def tally_text(
 # Timeline
 
 
-_PHASE_NAMES = {
-    "draft": "Draft",
-    "review": "Review",
-    "voting": "Voting",
-    "decision": "Decision",
-    "scheduled": "Scheduled",
-    "active": "Active",
-    "rejected": "Rejected",
-    "withdrawn": "Withdrawn",
-    "deprecated": "Deprecated",
-}
+_PHASE_NAMES = {phase: phase.value.capitalize() for phase in Phase if phase is not Phase.SUBMITTED}
 
 
 _Phase = tuple[str, int | None, int | None, str, str]  # phase, start, end, past|current|future, note
@@ -622,7 +616,7 @@ def _value_text(value: Any) -> str:
     return _clean(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
 
 
-_PHASE_MARK = {"past": "✓", "current": "▶", "future": "·"}
+_PHASE_MARK = {PhaseState.PAST: "✓", PhaseState.CURRENT: "▶", PhaseState.FUTURE: "·"}
 
 
 def show_text(proposal: Proposal, state: NEPState, as_of: int, *, color: bool = False) -> str:
@@ -792,15 +786,15 @@ def config_text(protocol: ProtocolState, governance_effective: Any | None = None
 # Rewards
 
 
-def _fee_status(r: ProposalRewards, state: NEPState | None) -> str:
+def _fee_status(r: ProposalRewards, state: NEPState | None) -> FeeStatus:
     if r.fee_refunded:
-        return "refunded"
+        return FeeStatus.REFUNDED
     if r.fee_burned:
-        return "burned"
+        return FeeStatus.BURNED
     if state is not None:
-        return "held" if state.outcome is None else "kept"
+        return FeeStatus.HELD if state.outcome is None else FeeStatus.KEPT
     # Without the state: proposal_rewards pays nothing at all while undecided.
-    return "kept" if r.proposer_reward > 0 or r.voter_rewards else "held"
+    return FeeStatus.KEPT if r.proposer_reward > 0 or r.voter_rewards else FeeStatus.HELD
 
 
 def _rewards_entry(r: ProposalRewards, state: NEPState | None) -> dict[str, Any]:
@@ -808,7 +802,7 @@ def _rewards_entry(r: ProposalRewards, state: NEPState | None) -> dict[str, Any]
         "nep": r.nep,
         "proposer": r.proposer,
         "fee": decimal_str(r.fee),
-        "fee_status": _fee_status(r, state),
+        "fee_status": _fee_status(r, state).value,
         "fee_refunded": r.fee_refunded,
         "fee_burned": r.fee_burned,
         "proposer_reward": decimal_str(r.proposer_reward),
@@ -824,7 +818,7 @@ def rewards_json(
     """``nep rewards --format json``: per proposal and totals; ``proposer_rewards`` includes refunded fees."""
     ordered = sorted(items, key=lambda r: r.nep)
     entries = [_rewards_entry(r, states.get(r.nep) if states is not None else None) for r in ordered]
-    sums = {k: ZERO for k in ("collected", "refunded", "burned", "kept", "held", "proposer", "voter")}
+    sums: dict[str, Decimal] = {k: ZERO for k in ("collected", "proposer", "voter", *FeeStatus)}
     with exact_context():
         for r, e in zip(ordered, entries):
             sums["collected"] += r.fee
@@ -836,10 +830,7 @@ def rewards_json(
         "proposals": entries,
         "totals": {
             "fees_collected": decimal_str(sums["collected"]),
-            "fees_refunded": decimal_str(sums["refunded"]),
-            "fees_burned": decimal_str(sums["burned"]),
-            "fees_kept": decimal_str(sums["kept"]),
-            "fees_held": decimal_str(sums["held"]),
+            **{f"fees_{k}": decimal_str(sums[k]) for k in FeeStatus},
             "proposer_rewards": decimal_str(sums["proposer"]),
             "voter_rewards": decimal_str(sums["voter"]),
         },
