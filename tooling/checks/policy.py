@@ -47,7 +47,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from tooling.core.diagnostics import Diagnostic, md_escape, render_markdown_table, sort_key
+from tooling.core.diagnostics import Diagnostic, sort_key
+from tooling.present.diagnostics import md_escape, render_markdown_table
 from tooling.core.model import AUTHOR_STATUSES, NEPState, NEPStatus, Pos, Proposal, Severity, VoteCode
 from tooling.core import catalog
 from tooling.core.catalog import POLICY_RULES, Rule  # noqa: F401  (POLICY_RULES re-exported)
