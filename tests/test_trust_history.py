@@ -349,3 +349,29 @@ def test_outputs_are_byte_identical_with_a_fresh_a_warm_and_a_corrupted_cache(tm
     assert fresh == warm == corrupted == other
     assert repo.git("status", "--porcelain", "--untracked-files=all") == ""
     assert not (repo.path / ".nep-cache").exists()
+
+
+def test_where_caches_live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tooling.shell import caches
+
+    repo = genesis(tmp_path / "repo", {})
+    monkeypatch.delenv("NEP_CACHE_DIR")
+    git_dir = Path(repo.git("rev-parse", "--absolute-git-dir").strip())
+    assert caches.cache_dir(repo.path) == git_dir / "nep-cache"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    assert caches.cache_dir(plain) == tmp_path / "xdg" / "nep"
+    monkeypatch.setenv("NEP_CACHE_DIR", str(tmp_path / "named"))
+    assert caches.cache_dir(repo.path) == tmp_path / "named"
+    monkeypatch.setenv("NEP_CACHE_DIR", str(repo.path / "neps" / "cache"))  # inside the work tree: refused
+    assert caches.cache_dir(repo.path) is None
+
+
+def test_entries_depend_on_the_tools_own_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tooling.shell import caches
+
+    name = caches.entry_name("history", "HEAD")
+    caches.code_digest.cache_clear()
+    monkeypatch.setattr(caches, "code_digest", lambda: "another tool")
+    assert caches.entry_name("history", "HEAD") != name
