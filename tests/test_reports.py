@@ -9,6 +9,7 @@ from types import MappingProxyType
 import pytest
 
 from tooling.present import reports
+from tooling.present.reports.common import bar
 from tooling.core.instants import parse_instant
 from tooling.core.model import (
     DAY,
@@ -351,8 +352,8 @@ def test_bars_just_below_the_lines_stop_short_of_the_markers():
 
 def test_bar_never_contradicts_the_verdict_when_cells_round():
     # 66.4 % on a 40-cell bar floors to cell 26 like 66.0 % does; the verdict decides which side of the marker.
-    assert reports._bar(Decimal("0.659"), Decimal(1), 40, Decimal("0.66"), reached=False) == "█" * 25 + "░|" + "░" * 14
-    reached = reports._bar(Decimal("0.66"), Decimal(1), 40, Decimal("0.66"), reached=True)
+    assert bar(Decimal("0.659"), Decimal(1), 40, Decimal("0.66"), reached=False) == "█" * 25 + "░|" + "░" * 14
+    reached = bar(Decimal("0.66"), Decimal(1), 40, Decimal("0.66"), reached=True)
     assert reached == "█" * 26 + "|" + "░" * 14
 
 
