@@ -35,7 +35,7 @@ def label(nep: int) -> str:
     return f"NEP-{nep:04d}"
 
 
-def enum_value(e: enum.Enum | None) -> Any:
+def enum_value(e: enum.Enum | None) -> str | None:
     return None if e is None else e.value
 
 

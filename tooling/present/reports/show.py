@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tooling.core.economics import describe, is_neutral, moved_fields
-from tooling.core.model import IMPACT_FIELDS, NEPState, PhaseState, Proposal
+from tooling.core.model import IMPACT_FIELDS, NEPState, Phase, PhaseState, Proposal
 from tooling.present.format import format_instant, instant_text, jsonable
 from tooling.present.reports.common import clean, columns, enum_value, label, paint, short, value_text
 from tooling.present.reports.status import (
@@ -117,7 +117,7 @@ def show_text(proposal: Proposal, state: NEPState, as_of: int, *, color: bool = 
     trows = []
     for phase, t_start, t_end, st, note in phases(s, as_of, grace):
         start, end = instant_text(t_start, ""), instant_text(t_end, "")
-        if phase == "decision":
+        if phase == Phase.DECISION:
             span = start or "—"
         elif start and end:
             span = f"{start} → {end}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from tooling.core.model import Choice, NEPState, NEPStatus, Outcome, Tally, VoteCode
+from tooling.core.model import Choice, NEPState, NEPStatus, Outcome, Tally, VoteCode, VoteResult
 from tooling.core.stakes import exact_context
 from tooling.present.format import (
     amount_text,
@@ -30,7 +30,7 @@ from tooling.present.reports.common import (
 )
 
 
-def _vote_entry(v: Any) -> dict[str, Any]:
+def _vote_entry(v: VoteResult) -> dict[str, Any]:
     return {
         "voter": v.voter,
         "choice": v.choice,
