@@ -44,6 +44,8 @@ class Repository:
     vote_blobs: dict[str, str] = field(default_factory=dict)
     #: False when the work tree's ledger is missing or invalid (``stakes`` is then empty and decides nothing).
     ledger_valid: bool = True
+    #: git blob id of the work tree's ledger bytes, so history's identical version is not parsed twice.
+    ledger_blob: str | None = None
 
     def by_number(self) -> dict[int, list[Proposal]]:
         out: dict[int, list[Proposal]] = {}
@@ -138,12 +140,17 @@ def load_stakes(root: Path) -> tuple[tuple[StakeEntry, ...], list[Diagnostic], s
 
 def load_ledger(root: Path) -> tuple[tuple[StakeEntry, ...] | None, list[Diagnostic], str | None]:
     """The work tree's ledger: (entries, or None if missing or invalid; findings; text)."""
+    entries, diags, text, _ = _load_ledger(root)
+    return entries, diags, text
+
+
+def _load_ledger(root: Path) -> tuple[tuple[StakeEntry, ...] | None, list[Diagnostic], str | None, str | None]:
     rel = "stakes/ledger.yaml"
     diags: list[Diagnostic] = []
     raw = _read_regular(root / rel, rel, diags, MAX_LEDGER_BYTES)
     if raw is None:
-        return None, diags, None
-    return ledger_from_bytes(raw, rel)
+        return None, diags, None, None
+    return (*ledger_from_bytes(raw, rel), blob_id(raw))
 
 
 def ledger_from_bytes(
@@ -230,7 +237,7 @@ def load_repository(root: Path, fallback_governance: Governance | None = None) -
         governance = fallback_governance
     else:
         gdiags = []
-    ledger, sdiags, stext = load_ledger(root)
+    ledger, sdiags, stext, ledger_blob = _load_ledger(root)
     stakes = ledger or ()
     if stext is not None:
         sources["stakes/ledger.yaml"] = stext
@@ -271,4 +278,4 @@ def load_repository(root: Path, fallback_governance: Governance | None = None) -
                 if pv.text is not None:
                     sources[rel] = pv.text
     return Repository(root, governance, stakes, proposals, votes, diags, sources, nep_blobs, vote_blobs,
-                      ledger is not None)
+                      ledger is not None, ledger_blob)

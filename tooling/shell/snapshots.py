@@ -83,9 +83,12 @@ def _problem(diags: list[Diagnostic]) -> str:
     return f"invalid ({diags[0].message})" if diags else "invalid"
 
 
-def _versions_of(path: str, history: History, blobs: Mapping[str, bytes], parse) -> Versions:  # type: ignore[no-untyped-def]
+def _versions_of(  # type: ignore[no-untyped-def]
+    path: str, history: History, blobs: Mapping[str, bytes], parse, known: Mapping[str, object] | None = None
+) -> Versions:
     items = []
-    parsed: dict[str, tuple[object, str | None]] = {}
+    # ``known``: blobs already parsed valid (the work tree's file, when history has the same bytes).
+    parsed: dict[str, tuple[object, str | None]] = {b: (v, None) for b, v in (known or {}).items()}
     for clock, commit, blob in history.versions(path, FAR_FUTURE):
         if blob is None:
             items.append(Version(clock, commit, None, "deleted"))
@@ -158,11 +161,12 @@ def read_snapshots(
         return Snapshots(Versions.always(repo.governance), ledger, {}, False)
     nep_versions, nep_blobs = _nep_versions(repo, history)
     paths = (LEDGER_PATH,) if governance is not None else (GOVERNANCE_PATH, LEDGER_PATH)
-    input_blobs = {b for p in paths for _, _, b in history.versions(p, FAR_FUTURE) if b}
+    input_blobs = {b for p in paths for _, _, b in history.versions(p, FAR_FUTURE) if b} - {repo.ledger_blob}
     blobs = read_blobs(Path(root), input_blobs | nep_blobs) if input_blobs or nep_blobs else {}
     if governance is None:
         governance = _versions_of(GOVERNANCE_PATH, history, blobs, governance_from_bytes)
-    ledger = _versions_of(LEDGER_PATH, history, blobs, ledger_from_bytes)
+    known = {repo.ledger_blob: repo.stakes} if repo.ledger_blob and repo.ledger_valid else None
+    ledger = _versions_of(LEDGER_PATH, history, blobs, ledger_from_bytes, known)
     by_path = {p.path: p for p in repo.proposals}
     neps: dict[str, tuple[NEPVersion, ...]] = {}
     for path, versions in nep_versions.items():
