@@ -106,7 +106,8 @@ def tally(yes="0", no="0", abstain="0", total="1000", *, final=False, votes=(), 
 
     y, n, a, ts = Decimal(yes), Decimal(no), Decimal(abstain), Decimal(total)
     q, ap = Decimal("0.20"), Decimal("0.66")
-    quorum_reached, approval_reached, projected, reason = decide(y, n, a, ts, q, ap)
+    d = decide(y, n, a, ts, q, ap)
+    quorum_reached, approval_reached, projected, reason = d.quorum_reached, d.approval_reached, d.outcome, d.reason
     base = dict(
         nep=nep,
         as_of=VE if final else VS + DAY,

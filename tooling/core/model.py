@@ -11,6 +11,7 @@ RFC 3339 strings only at the edges (files, JSON, HTML).
 
 from __future__ import annotations
 
+import decimal
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -105,6 +106,51 @@ _INTRINSIC_CODES = frozenset(
 #: Seconds a vote's own timestamp may run ahead of its inclusion time.
 FUTURE_TOLERANCE_SECONDS = 300
 VOTE_DOMAIN = "neuroshard-nep-vote/v1"
+
+
+# --------------------------------------------------------------------------
+# Delegation (SPEC 11)
+
+
+class DelegationCode(StrEnum):
+    """Why a version of a delegation file is invalid; the first failing check in this order wins."""
+
+    MALFORMED = "MALFORMED"
+    WRONG_PATH = "WRONG_PATH"
+    WRONG_NETWORK = "WRONG_NETWORK"
+    BAD_KEY = "BAD_KEY"
+    BAD_SIGNATURE = "BAD_SIGNATURE"
+    SELF_DELEGATION = "SELF_DELEGATION"
+    FUTURE_TIMESTAMP = "FUTURE_TIMESTAMP"
+    STALE = "STALE"
+
+    @property
+    def intrinsic(self) -> bool:
+        """True for the codes that make ``nep validate`` fail: the file itself is bad, wherever it lands."""
+        return self in _INTRINSIC_DELEGATION_CODES
+
+
+_INTRINSIC_DELEGATION_CODES = frozenset(
+    {
+        DelegationCode.MALFORMED,
+        DelegationCode.WRONG_PATH,
+        DelegationCode.WRONG_NETWORK,
+        DelegationCode.BAD_KEY,
+        DelegationCode.BAD_SIGNATURE,
+        DelegationCode.SELF_DELEGATION,
+    }
+)
+
+DELEGATION_DOMAIN = "neuroshard-nep-delegation/v1"
+#: The feature that makes the tally follow delegations (in force at a NEP's T0).
+DELEGATION_FEATURE = "delegation"
+
+
+class RewardRole(StrEnum):
+    """Why a node is paid a voter reward (SPEC 8, 11)."""
+
+    VOTER = "voter"  # its own counted vote
+    DELEGATOR = "delegator"  # its stake was carried by its delegate's vote
 
 
 class Severity(StrEnum):
@@ -375,6 +421,27 @@ class VoteResult:
     included_at: int | None
     reason: str = ""
     error: str | None = None  # why a MALFORMED file failed its schema, for display
+    #: Stake delegated to this vote and carried by it (SPEC 11); 0 unless counted with delegation.
+    delegated_weight: Decimal = Decimal(0)
+    #: The delegators whose stake this vote carries, sorted.
+    delegators: tuple[str, ...] = ()
+
+    @property
+    def own_weight(self) -> Decimal:
+        """The voter's snapshot stake: ``weight`` without the stake delegated to it."""
+        if not self.delegated_weight:
+            return self.weight
+        # Exact: amounts carry up to 48 digits, more than the default context keeps.
+        return decimal.Context(prec=decimal.MAX_PREC).subtract(self.weight, self.delegated_weight)
+
+
+@dataclass(frozen=True)
+class CarriedStake:
+    """A delegator's snapshot stake that its delegate's counted vote carried (SPEC 11)."""
+
+    delegator: str
+    delegate: str
+    stake: Decimal
 
 
 @dataclass(frozen=True)
@@ -395,6 +462,10 @@ class Tally:
     votes: tuple[VoteResult, ...]
     quorum: Decimal = Decimal("0.20")
     approval: Decimal = Decimal("0.66")
+    #: True when delegation applied to this NEP (the feature was in force at its T0).
+    delegation: bool = False
+    #: Every delegator whose stake was counted through its delegate's vote, sorted by delegator.
+    carried: tuple[CarriedStake, ...] = ()
 
     @property
     def turnout_stake(self) -> Decimal:
