@@ -29,7 +29,7 @@ from tooling.core.delegation_signing import (
 )
 from tooling.core.model import DELEGATION_DOMAIN, DelegationCode
 from tooling.core.stakes import Snapshot
-from tooling.parse.delegations import parse_delegation, versions_from_blobs
+from tooling.parse.delegations import judged_history, parse_delegation, versions_from_blobs
 
 VECTOR_FILE = Path(__file__).resolve().parents[2] / "shared" / "vectors" / "delegation.json"
 
@@ -280,7 +280,7 @@ def test_the_same_values_rewritten_as_a_new_blob_are_stale():
     d = signed(ALICE, node(BOB), T)
     text = render_delegation_file(d)
     blobs = [(text.encode(), T), (("# again\n" + text).encode(), T + 50)]
-    j = judge_versions(versions_from_blobs(d.path, blobs), network_at=lambda t: NET)
+    j = judged_history(d.path, blobs, network_at=lambda t: NET)
     assert [x.code for x in j] == [None, DelegationCode.STALE]
 
 

@@ -307,3 +307,13 @@ def test_counted_weight_never_exceeds_total_stake_and_each_stake_counts_once(sce
         # One hop: the carrying vote is the delegate's own, and the delegator did not count itself.
         assert delegates[c.delegator] == c.delegate
         assert c.delegator not in {r.voter for r in counted if r.own_weight > 0}
+
+
+@settings(max_examples=100, deadline=None)
+@given(scenarios())
+def test_delegators_who_all_vote_themselves_change_nothing(scenario):
+    files, snapshot, delegates = scenario
+    today = run(files, snapshot, delegation=False)
+    counted_own = {r.voter for r in today.votes if r.counted}
+    overridden = {n: d for n, d in delegates.items() if n in counted_own}
+    assert dataclasses.replace(run(files, snapshot, overridden), delegation=False) == today

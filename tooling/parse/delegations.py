@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from tooling.core.catalog import rule
-from tooling.core.delegation import DELEGATION_FILE_FIELDS, Delegation, DelegationVersion
+from tooling.core.delegation import (
+    DELEGATION_FILE_FIELDS,
+    Delegation,
+    DelegationVersion,
+    JudgedVersion,
+    NetworkAt,
+    judge_versions,
+)
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.model import Pos, Positions
 from tooling.parse import schemas
@@ -161,3 +168,14 @@ def versions_from_blobs(path: str, blobs: Sequence[tuple[bytes, int]]) -> tuple[
         parsed = parse_delegation(path, raw)
         out.append(DelegationVersion(path=path, delegation=parsed.delegation, included_at=clock, error=parsed.error))
     return tuple(out)
+
+
+def judged_history(
+    path: str,
+    blobs: Sequence[tuple[bytes, int]],
+    *,
+    network_at: NetworkAt,
+    signature_ok: Callable[[Delegation], bool] | None = None,
+) -> tuple[JudgedVersion, ...]:
+    """A delegation file's history judged version by version: ``versions_from_blobs`` then ``judge_versions``."""
+    return judge_versions(versions_from_blobs(path, blobs), network_at=network_at, signature_ok=signature_ok)
