@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Iterable, Mapping, Sequence
 
-from tooling.core import votes
 from tooling.core.model import FUTURE_TOLERANCE_SECONDS, DelegationCode
 from tooling.core.stakes import ZERO, Snapshot, exact_context
+from tooling.core.votes import yaml_string
+from tooling.crypto.keys import node_id
 
 DELEGATIONS_DIR = "delegations"
 
@@ -116,7 +117,7 @@ def judge_version(
     if network is None or d.network != network:
         return DelegationCode.WRONG_NETWORK
     try:
-        key_matches = votes.node_id(d.public_key) == d.delegator
+        key_matches = node_id(d.public_key) == d.delegator
     except ValueError:
         key_matches = False
     if not key_matches:
@@ -228,7 +229,6 @@ def delegate_summaries(delegations: Mapping[str, str], snapshot: Snapshot) -> tu
 
 def render_delegation_file(delegation: Delegation) -> str:
     """The file's text: SPEC field order, strings double-quoted, the timestamp bare, a revocation ``null``."""
-    yaml_string = votes.yaml_string
     values = {
         "delegator": yaml_string(delegation.delegator),
         "public_key": yaml_string(delegation.public_key),
