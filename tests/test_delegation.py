@@ -18,12 +18,10 @@ from tooling.core.delegation import (
     delegation_in_force,
     delegation_path,
     judge_versions,
-    render_delegation_file,
-)
-from tooling.core.delegation_signing import (
     delegation_payload,
     payload_bytes,
     payload_of,
+    render_delegation_file,
     sign_delegation,
     verify_delegation,
 )

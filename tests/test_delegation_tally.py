@@ -10,7 +10,7 @@ import pytest
 
 from tooling.core import votes
 from tooling.core.delegation import DelegationVersion, delegates_at, judge_versions
-from tooling.core.delegation_signing import sign_delegation
+from tooling.core.delegation import sign_delegation
 from tooling.core.model import DAY, CarriedStake, Choice, Outcome, Reason, RewardRole, Rewards, Vote, VoteCode
 from tooling.core.rewards import proposal_rewards
 from tooling.core.stakes import Snapshot
