@@ -16,6 +16,7 @@ from tooling.core.delegation import (
     delegate_summaries,
     delegates_at,
     delegation_in_force,
+    delegations_in_force,
     delegation_path,
     judge_versions,
     delegation_payload,
@@ -27,7 +28,7 @@ from tooling.core.delegation import (
 )
 from tooling.core.model import DELEGATION_DOMAIN, DelegationCode
 from tooling.core.stakes import Snapshot
-from tooling.parse.delegations import judged_history, parse_delegation, versions_from_blobs
+from tooling.parse.delegations import judged_history, parse_delegation, versions_from_blobs, versions_from_history
 
 VECTOR_FILE = Path(__file__).resolve().parents[2] / "shared" / "vectors" / "delegation.json"
 
@@ -358,3 +359,32 @@ def test_delegate_summaries_sort_by_stake_delegated():
     assert [(r.delegate, r.delegated_stake, r.delegators) for r in rows] == [
         (c, Decimal("7"), (b,)), (d, Decimal("6"), (a, c)),
     ]
+
+
+def test_versions_from_history_skip_deletions_and_read_each_blob_once():
+    a = render_delegation_file(signed(ALICE, node(BOB), T)).encode()
+    b = render_delegation_file(signed(ALICE, node(CAROL), T + 10)).encode()
+    store = {"blob-a": a, "blob-b": b}
+    reads: list[str] = []
+
+    def read(blob: str) -> bytes:
+        reads.append(blob)
+        return store[blob]
+
+    changes = [(T, "blob-a"), (T + 5, None), (T + 10, "blob-b"), (T + 20, "blob-a"), (T + 30, None)]
+    versions = versions_from_history(delegation_path(node(ALICE)), changes, read)
+    assert [v.included_at for v in versions] == [T, T + 10] and reads == ["blob-a", "blob-b"]
+    judged = judge_versions(versions, network_at=lambda t: NET)
+    # Deleted at T + 30: the last valid version stays in force.
+    assert delegation_in_force(judged, T + 40).delegate == node(CAROL)
+
+
+def test_delegations_in_force_lists_revocations_and_delegates_at_skips_them():
+    alice = judge(version(signed(ALICE, None, T), T))
+    bob = judge(version(signed(BOB, node(CAROL), T), T))
+    files = {alice[0].version.path: alice, bob[0].version.path: bob}
+    listed = delegations_in_force(files, T)
+    assert sorted(j.delegation.delegator for j in listed) == [j.delegation.delegator for j in listed]
+    assert {j.delegation.delegator: j.delegate for j in listed} == {node(ALICE): None, node(BOB): node(CAROL)}
+    assert delegates_at(files, T) == {node(BOB): node(CAROL)}
+    assert delegations_in_force(files, T - 1) == ()

@@ -253,6 +253,13 @@ def delegation_in_force(judged: Iterable[JudgedVersion], t: int) -> JudgedVersio
     return found
 
 
+def delegations_in_force(files: Mapping[str, Sequence[JudgedVersion]], t: int) -> tuple[JudgedVersion, ...]:
+    """The version in force at ``t`` of every file that has one (revocations included), by delegator."""
+    found = (delegation_in_force(files[path], t) for path in files)
+    in_force = [j for j in found if j is not None and j.delegation is not None]
+    return tuple(sorted(in_force, key=lambda j: j.delegation.delegator if j.delegation else ""))
+
+
 def delegates_at(files: Mapping[str, Sequence[JudgedVersion]], t: int) -> dict[str, str]:
     """delegator -> delegate for every file whose version in force at ``t`` names a delegate.
 
@@ -260,12 +267,11 @@ def delegates_at(files: Mapping[str, Sequence[JudgedVersion]], t: int) -> dict[s
     tally takes at a NEP's VS. A valid version's delegator is its file's name,
     so no two files can speak for one delegator.
     """
-    out: dict[str, str] = {}
-    for path in sorted(files):
-        j = delegation_in_force(files[path], t)
-        if j is not None and j.delegation is not None and j.delegation.delegate is not None:
-            out[j.delegation.delegator] = j.delegation.delegate
-    return out
+    return {
+        j.delegation.delegator: j.delegation.delegate
+        for j in delegations_in_force(files, t)
+        if j.delegation is not None and j.delegation.delegate is not None
+    }
 
 
 @dataclass(frozen=True)

@@ -179,3 +179,21 @@ def judged_history(
 ) -> tuple[JudgedVersion, ...]:
     """A delegation file's history judged version by version: ``versions_from_blobs`` then ``judge_versions``."""
     return judge_versions(versions_from_blobs(path, blobs), network_at=network_at, signature_ok=signature_ok)
+
+
+def versions_from_history(
+    path: str, changes: Sequence[tuple[int, str | None]], read_blob: Callable[[str], bytes]
+) -> tuple[DelegationVersion, ...]:
+    """The versions of ``path`` from its first-parent changes: (clock, blob id or None when deleted), oldest first.
+
+    Deletions are skipped (they change nothing) and each blob id is read once,
+    at its first inclusion; ``read_blob`` maps a blob id to its bytes.
+    """
+    seen: set[str] = set()
+    blobs: list[tuple[bytes, int]] = []
+    for clock, blob in changes:
+        if blob is None or blob in seen:
+            continue
+        seen.add(blob)
+        blobs.append((read_blob(blob), clock))
+    return versions_from_blobs(path, blobs)
