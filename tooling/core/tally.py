@@ -167,27 +167,30 @@ def apply_delegations(
         if r.code is None or r.code is VoteCode.NO_STAKE:
             carriers.setdefault(r.voter, r)
     lent: dict[str, list[str]] = {}
+    extra: dict[str, Decimal] = {}
     carried: list[CarriedStake] = []
-    for delegator in sorted(delegates):
-        delegate = delegates[delegator]
-        stake = snapshot.weight(delegator)
-        if stake <= 0 or delegator in own_counted or delegate == delegator or delegate not in carriers:
-            continue
-        lent.setdefault(delegate, []).append(delegator)
-        carried.append(CarriedStake(delegator, delegate, stake))
-    out: list[VoteResult] = []
+    weights = snapshot.weights
     with exact_context():
+        for delegator in sorted(delegates):
+            delegate = delegates[delegator]
+            stake = weights.get(delegator, ZERO)
+            if stake <= 0 or delegator in own_counted or delegate == delegator or delegate not in carriers:
+                continue
+            lent.setdefault(delegate, []).append(delegator)
+            extra[delegate] = extra.get(delegate, ZERO) + stake
+            carried.append(CarriedStake(delegator, delegate, stake))
+        out: list[VoteResult] = []
         for r in rows:
             delegators = lent.get(r.voter)
             if not delegators or carriers.get(r.voter) is not r:
                 out.append(r)
                 continue
-            extra = sum((snapshot.weight(n) for n in delegators), ZERO)
+            added = extra[r.voter]
             out.append(
                 replace(
                     r,
-                    weight=r.weight + extra,
-                    delegated_weight=extra,
+                    weight=r.weight + added,
+                    delegated_weight=added,
                     delegators=tuple(delegators),
                     counted=True,
                     code=None,
