@@ -273,7 +273,7 @@ def test_the_proposer_is_read_as_of_t0(tmp_path: Path) -> None:
 def forge_history_cache(folder: Path) -> None:
     """A cache that claims the late vote was included before VE."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "history-forged.json").write_text(json.dumps({"format": 2, "head": "0" * 40, "commits": [],
+    (folder / "history-forged.json").write_text(json.dumps({"format": 3, "head": "0" * 40, "commits": [],
                                                             "changes": [], "statuses": {}}))
 
 
