@@ -209,6 +209,10 @@ def evaluate(world: World, as_of: int, *, signature_ok: Callable[[Vote], bool] |
         signature_ok = world.signature_ok()
     governance, ledger = _inputs(world)
     states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok)
+    changed = _content_at_voting_start(world, proposals, facts, states)
+    if changed:  # only after a forced edit past VS: decide from the content the voters saw
+        facts.update(changed)
+        states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok)
     for n, st in states.items():
         # Callers read the content votes bind to from the facts: the version in force at VS.
         if st.voting_start is not None and facts[n].content_versions:
@@ -220,6 +224,34 @@ def evaluate(world: World, as_of: int, *, signature_ok: Callable[[Vote], bool] |
     if world.snapshots is not None and world.snapshots.git:
         diags += _bot_field_findings(proposals, states, as_of)
     return Evaluation(as_of, states, facts, proposals, timeline, tuple(diags))
+
+
+def _content_at_voting_start(
+    world: World, proposals: Mapping[int, Proposal], facts: Mapping[int, NEPFacts], states: Mapping[int, NEPState]
+) -> dict[int, NEPFacts]:
+    """Facts whose content-derived fields differ in the committed version in force at VS (SPEC 2)."""
+    snaps = world.snapshots
+    if snaps is None or not snaps.git:
+        return {}
+    out: dict[int, NEPFacts] = {}
+    for n, st in states.items():
+        if st.voting_start is None:
+            continue
+        chosen: Proposal | None = None
+        for v in snaps.neps.get(proposals[n].path, ()):
+            if v.clock > st.voting_start:
+                break
+            if v.proposal is not None:
+                chosen = v.proposal
+        if chosen is None or chosen is proposals[n]:
+            continue
+        up = chosen.upgrade_path
+        new = replace(facts[n], supersedes=chosen.supersedes, parameter_changes=chosen.parameter_changes,
+                      grace_period_days=up.grace_period_days if up else 0,
+                      target_version=up.target_version if up else "")
+        if new != facts[n]:
+            out[n] = new
+    return out
 
 
 def _bot_field_findings(
