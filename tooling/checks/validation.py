@@ -10,7 +10,7 @@ from typing import Callable, Collection
 from tooling.core.diagnostics import Diagnostic, sort_key
 from tooling.shell.evaluate import Evaluation, World, evaluate, parameters_for
 from tooling.core.model import NEPStatus, Proposal, Severity, Vote, VoteCode
-from tooling.parse.proposals import VOTE_PATH
+from tooling.parse.proposals import VOTE_PATH, ParsedVote
 from tooling.checks.rules import Context, check_proposal, check_repository
 from tooling.core.catalog import rule
 
@@ -88,7 +88,7 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool]) -> 
                 path, (1, 1), f"vote for NEP-{folder_nep:04d}, which does not exist: it can never count",
                 "vote only on NEPs in voting (`nep status`)"))
             continue
-        if path in judged:
+        if path in judged and judged[path] is not VoteCode.PENDING:
             code = judged[path]
         else:
             # Not in a tally (yet): judge only what the file itself can tell.
@@ -99,6 +99,13 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool]) -> 
                 snapshot=nobody, signature_ok=world.signature_ok() or verify_vote,
             )
             code = res.code if res.code in _VOTE_RULE else None
+        if code not in _VOTE_RULE and world.history.inclusion_time(path, ev.as_of) is None:
+            # Not yet in history: it can still be left out, so a vote that could not count is an error,
+            # reported with the code check-pr refuses it with. One already included stays a notice.
+            pending = _judge_pending(world, ev, path, parsed, folder_nep)
+            if pending is not None:
+                out.append(pending)
+            continue
         if code in _VOTE_RULE:
             slug, key = _VOTE_RULE[code]
             pos = parsed.pos(key)
@@ -109,6 +116,58 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool]) -> 
                 path, (1, 1), f"vote is not counted: {code} (NEP-{folder_nep:04d} is {status})",
                 "votes already in history stay; see `nep tally` for the details"))
     return out
+
+
+#: check-pr's refusals of an added vote (the pr-* family of the catalogue), reused for a pending vote.
+PR_VOTE_NOT_OPEN = ("NEP708", "pr-vote-not-open")
+PR_VOTE_NOT_COUNTED = ("NEP709", "pr-vote-not-counted")
+
+
+def _judge_pending(world: World, ev: Evaluation, path: str, parsed: "ParsedVote", nep: int) -> Diagnostic | None:
+    """A vote not yet included in history, judged as if it were merged at ``as_of``."""
+    from tooling.core import stakes as stakes_mod
+    from tooling.core.instants import format_instant
+    from tooling.core.tally import VoteFile, judge_vote
+    from tooling.core.votes import verify_vote
+
+    st = ev.states[nep]
+    if st.status is not NEPStatus.VOTING or st.voting_start is None or st.voting_end is None:
+        code, slug = PR_VOTE_NOT_OPEN
+        return Diagnostic(code, slug, Severity.ERROR, path, 1, 1,
+                          f"NEP-{nep:04d} is {st.status}, not in voting (as of {format_instant(ev.as_of)}): "
+                          "this vote could not count and check-pr refuses it",
+                          "vote only during the voting window; `nep status` shows it")
+    facts = ev.facts.get(nep)
+    content_hash = (facts.content_hash_at_vs or facts.content_hash) if facts else ""
+    res = judge_vote(VoteFile(path, parsed.vote, ev.as_of, None), nep=nep, network=world.repo.governance.network,
+                     content_hash=content_hash, voting_start=st.voting_start, voting_end=st.voting_end,
+                     snapshot=stakes_mod.snapshot(world.repo.stakes, st.voting_start),
+                     signature_ok=world.signature_ok() or verify_vote)
+    if res.code is None:
+        return None
+    assert parsed.vote is not None
+    key = _VOTE_KEY.get(res.code)
+    code, slug = PR_VOTE_NOT_COUNTED
+    message = _vote_message(res.code, parsed.vote, world.repo.governance.network) if res.code in _VOTE_RULE \
+        else _PENDING_WHY.get(res.code, str(res.code))
+    line, col = (parsed.pos(key).line, parsed.pos(key).col) if key else (1, 1)
+    return Diagnostic(code, slug, Severity.ERROR, path, line, col,
+                      f"this vote would not count: {res.code}: {message}",
+                      "re-create the vote with `nep vote` during the voting window, with a key that has stake "
+                      "at voting start")
+
+
+_VOTE_KEY = {VoteCode.WRONG_PATH: "voter", VoteCode.WRONG_NETWORK: "network", VoteCode.BAD_KEY: "public_key",
+             VoteCode.BAD_SIGNATURE: "signature", VoteCode.STALE_CONTENT: "content_hash",
+             VoteCode.TOO_EARLY: "timestamp", VoteCode.TOO_LATE: "timestamp", VoteCode.FUTURE_TIMESTAMP: "timestamp"}
+_PENDING_WHY = {
+    VoteCode.STALE_CONTENT: "it signs another content hash than the NEP's at voting start (`nep show N` prints it)",
+    VoteCode.TOO_EARLY: "its timestamp is before the voting start",
+    VoteCode.TOO_LATE: "its timestamp is at or after the voting end",
+    VoteCode.FUTURE_TIMESTAMP: "its timestamp is more than 300 s in the future",
+    VoteCode.NO_STAKE: "the voter has no stake at the snapshot (voting start)",
+    VoteCode.LATE_INCLUSION: "voting has ended",
+}
 
 
 def _vote_message(code: VoteCode, vote: Vote, network: str) -> str:

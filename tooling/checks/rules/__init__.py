@@ -31,6 +31,7 @@ def check_proposal(p: Proposal, ctx: Context) -> list[Diagnostic]:
     from tooling.checks.rules import body
     from tooling.checks.rules import impact
     from tooling.checks.rules import metadata
+    from tooling.checks.rules import phase
     from tooling.checks.rules import upgrade
 
     out: list[Diagnostic] = []
@@ -38,7 +39,8 @@ def check_proposal(p: Proposal, ctx: Context) -> list[Diagnostic]:
     out += body.check(p)
     out += impact.check(p)
     out += upgrade.check(p, ctx)
-    return out
+    out += phase.placeholders(p)
+    return phase.adjust(out, ctx.status_of(p))
 
 
 def check_repository(proposals: Sequence[Proposal], ctx: Context) -> list[Diagnostic]:
