@@ -88,7 +88,7 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool]) -> 
                 path, (1, 1), f"vote for NEP-{folder_nep:04d}, which does not exist: it can never count",
                 "vote only on NEPs in voting (`nep status`)"))
             continue
-        if path in judged and judged[path] is not VoteCode.PENDING:
+        if path in judged:
             code = judged[path]
         else:
             # Not in a tally (yet): judge only what the file itself can tell.
@@ -99,9 +99,9 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool]) -> 
                 snapshot=nobody, signature_ok=world.signature_ok() or verify_vote,
             )
             code = res.code if res.code in _VOTE_RULE else None
-        if code not in _VOTE_RULE and world.history.inclusion_time(path, ev.as_of) is None:
-            # Not yet in history: it can still be left out, so a vote that could not count is an error,
-            # reported with the code check-pr refuses it with. One already included stays a notice.
+        if world.git and code not in _VOTE_RULE and world.history.inclusion_time(path, ev.as_of) is None:
+            # Not yet in a git repository's history: it can still be left out, so a vote that could not count
+            # is an error, reported with the code check-pr refuses it with. One already included stays a notice.
             pending = _judge_pending(world, ev, path, parsed, folder_nep)
             if pending is not None:
                 out.append(pending)

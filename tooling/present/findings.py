@@ -18,7 +18,7 @@ def rule_page(slug: str) -> str:
 
 def with_pages(diags: Sequence[Diagnostic]) -> list[Diagnostic]:
     """Each finding's help ends with the page of its rule."""
-    return [replace(d, hint=f"{d.hint}; see {rule_page(d.slug)}" if d.hint else f"see {rule_page(d.slug)}")
+    return [replace(d, hint=f"{d.hint.rstrip('.')}; see {rule_page(d.slug)}" if d.hint else f"see {rule_page(d.slug)}")
             for d in diags]
 
 
