@@ -16,10 +16,11 @@ from decimal import Decimal
 
 from tooling.core.economics import describe, describe_field, is_neutral, moved_fields
 from tooling.core.model import Author, EconomicImpact, NEPType, ParameterChange, Proposal, UpgradePath
+from tooling.checks.rules import phase
 from tooling.checks.rules.metadata import bad_text
 from tooling.parse.yamlio import quote, render_scalar
 
-PLACEHOLDER_NODE = "0" * 32
+PLACEHOLDER_NODE = phase.PLACEHOLDER_NODE
 _NODE = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -174,10 +175,9 @@ def _economic_text(p: NewProposal) -> str:
         return p.economic_impact_text
     moved = moved_fields(p.economic_impact)
     if not moved:
-        return ("No economic change: every field of the impact is at its no-change value.\n\n"
-                "TODO: say why rewards, costs and requirements are unaffected.")
+        return f"No economic change: every field of the impact is at its no-change value.\n\n{phase.NEUTRAL_IMPACT}"
     lines = [f"- {describe_field(p.economic_impact, f)} (`{f.name}`)." for f in moved]
-    return "\n".join(lines) + "\n\nTODO: explain each change above for node operators."
+    return "\n".join(lines) + f"\n\n{phase.MOVED_IMPACT}"
 
 
 def _upgrade_text(p: NewProposal) -> str:
@@ -186,7 +186,7 @@ def _upgrade_text(p: NewProposal) -> str:
     up = p.upgrade_path
     kind = "Backward compatible" if up.backward_compatible else "Breaking (not backward compatible)"
     return (f"{kind}; nodes upgrade from {up.min_version} to {up.target_version} during a grace period of "
-            f"{up.grace_period_days} days.\n\nTODO: describe the rollout.")
+            f"{up.grace_period_days} days.\n\n{phase.ROLLOUT}")
 
 
 def _render_nep(p: NewProposal, nep: int, today: str) -> str:
@@ -196,7 +196,7 @@ def _render_nep(p: NewProposal, nep: int, today: str) -> str:
                       keep_trailing_newline=True, autoescape=False)
     env.filters["q"] = quote
     env.filters["scalar"] = lambda v: quote(format(v, "f")) if hasattr(v, "as_tuple") else render_scalar(v)
-    authors = list(p.authors) or [Author(name="TODO: your name", node=PLACEHOLDER_NODE)]
+    authors = list(p.authors) or [Author(name=phase.PLACEHOLDER_AUTHOR, node=phase.PLACEHOLDER_NODE)]
     impact = [(f.name, getattr(p.economic_impact, f.name)) for f in dataclasses.fields(p.economic_impact)]
     return env.get_template("nep.md.j2").render(
         nep=nep,
@@ -210,9 +210,9 @@ def _render_nep(p: NewProposal, nep: int, today: str) -> str:
         impact=impact,
         parameter_changes=list(p.parameter_changes),
         upgrade=p.upgrade_path,
-        abstract=p.abstract.strip() or "TODO: one paragraph: what changes.",
-        motivation=p.motivation.strip() or "TODO: why the network needs this change.",
-        specification=p.specification.strip() or "TODO: the exact change, precise enough to implement.",
+        abstract=p.abstract.strip() or phase.ABSTRACT,
+        motivation=p.motivation.strip() or phase.MOTIVATION,
+        specification=p.specification.strip() or phase.SPECIFICATION,
         economic_text=_economic_text(p).strip(),
         upgrade_text=_upgrade_text(p).strip(),
     )

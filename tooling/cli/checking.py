@@ -85,6 +85,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         emit(list_rules_json() if args.format == "json" else list_rules_text())
         return EXIT_OK
     r = root(args)
+    _levels(args, ())  # a mistyped flag is reported before anything is read
     levels = _levels(args, _config(r).lint_deny)
     w = world(args)
     try:
@@ -102,6 +103,7 @@ def cmd_check_pr(args: argparse.Namespace) -> int:
     from tooling.core.diagnostics import apply_levels
 
     r = root(args)
+    _levels(args, ())  # a mistyped flag is reported before anything is read
     # The repository's lint settings come from the base revision: a pull request cannot relax its own checks.
     levels = _levels(args, _config(r, args.base).lint_deny)
     result = check_pr(r, args.base, args.head, as_of(args))

@@ -40,7 +40,7 @@ def check_proposal(p: Proposal, ctx: Context) -> list[Diagnostic]:
     out += impact.check(p)
     out += upgrade.check(p, ctx)
     out += phase.placeholders(p)
-    return phase.adjust(out, ctx.status_of(p))
+    return phase.adjust(out, phase.phase_of(p, ctx.status_of(p)))
 
 
 def check_repository(proposals: Sequence[Proposal], ctx: Context) -> list[Diagnostic]:
