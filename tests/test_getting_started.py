@@ -25,3 +25,14 @@ def test_getting_started_runs_as_written(tmp_path):
     out = proc.stdout
     assert "voting" in out and "APPROVED" in out
     assert re.search(r"Yes\s+5,000", out)
+
+
+def test_user_docs_stand_alone():
+    """The user's documents never send a reader to a file they do not have."""
+    docs = [ROOT / "README.md", DOC, ROOT / "docs" / "reference.md", ROOT / "docs" / "authors-guide.md",
+            *sorted((ROOT / "docs" / "rules").glob("*.md"))]
+    for path in docs:
+        text = path.read_text(encoding="utf-8")
+        assert "SPEC" not in text, path.name
+        for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", text):
+            assert (path.parent / target).exists(), f"{path.name} links to {target}"
