@@ -73,7 +73,10 @@ def plan_vote(world: World, nep: int, choice: Choice, priv: bytes, *, timestamp:
         raise LookupError(f"NEP {nep} not found (or unreadable: run `nep validate` to see why)")
     st = ev.states[nep]
     facts = ev.facts.get(nep)
-    content_hash = (facts.content_hash_at_vs or facts.content_hash) if facts else p.content_hash
+    # The vote signs the NEP as the voter reads it (the work tree); if that is not the content at voting
+    # start (a change forced onto main), the vote would be STALE_CONTENT, and it is refused below.
+    content_hash = p.content_hash
+    binding = facts.content_hash_at_vs if facts else None
     vote = votes.sign_vote(priv, network=world.repo.governance.network, nep=nep, content_hash=content_hash,
                            choice=choice, timestamp=timestamp, reason=reason)
     problems: list[str] = []
@@ -86,6 +89,9 @@ def plan_vote(world: World, nep: int, choice: Choice, priv: bytes, *, timestamp:
                            if st.voting_start is not None and as_of < st.voting_start else ""))
     elif weight is not None and weight <= 0:
         problems.append(f"node {vote.voter} has no stake at the snapshot ({format_instant(st.voting_start)})")
+    if binding and binding != content_hash:
+        problems.append(f"the NEP's text differs from its content at voting start ({binding[:12]}…): "
+                        "a vote for this text is STALE_CONTENT")
     if st.voting_start is not None and st.voting_end is not None and \
             not st.voting_start <= timestamp < st.voting_end:
         problems.append(f"timestamp {format_instant(timestamp)} is outside the voting window "

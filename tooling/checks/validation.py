@@ -41,8 +41,14 @@ def context(world: World, ev: Evaluation) -> Context:
     )
 
 
-def validate(world: World, as_of: int, selected: Collection[str] | None = None) -> list[Diagnostic]:
-    """All findings for the files in ``selected`` (repository-relative paths; None = everything)."""
+def validate(world: World, as_of: int, selected: Collection[str] | None = None, *,
+             pending_votes: bool = False) -> list[Diagnostic]:
+    """All findings for the files in ``selected`` (repository-relative paths; None = everything).
+
+    ``pending_votes``: judge a vote file not yet in history as if merged at ``as_of`` and report one
+    that could not count as the error check-pr would refuse it with (``nep validate`` does; check-pr
+    judges added votes itself and leaves this off).
+    """
 
     def wanted(path: str) -> bool:
         return selected is None or path in selected
@@ -54,11 +60,12 @@ def validate(world: World, as_of: int, selected: Collection[str] | None = None) 
         if wanted(p.path):
             out += check_proposal(p, ctx)
     out += [d for d in check_repository(world.repo.proposals, ctx) if wanted(d.file)]
-    out += check_votes(world, ev, wanted)
+    out += check_votes(world, ev, wanted, pending_votes=pending_votes)
     return sorted(out, key=sort_key)
 
 
-def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool]) -> list[Diagnostic]:
+def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool], *,
+                pending_votes: bool = False) -> list[Diagnostic]:
     """Vote files: intrinsic defects are errors; tally facts (too late, no stake...) are notices."""
     from decimal import Decimal
 
@@ -99,7 +106,8 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool]) -> 
                 snapshot=nobody, signature_ok=world.signature_ok() or verify_vote,
             )
             code = res.code if res.code in _VOTE_RULE else None
-        if world.git and code not in _VOTE_RULE and world.history.inclusion_time(path, ev.as_of) is None:
+        if pending_votes and world.git and code not in _VOTE_RULE and \
+                world.history.inclusion_time(path, ev.as_of) is None:
             # Not yet in a git repository's history: it can still be left out, so a vote that could not count
             # is an error, reported with the code check-pr refuses it with. One already included stays a notice.
             pending = _judge_pending(world, ev, path, parsed, folder_nep)

@@ -92,7 +92,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         selected, missing = select_paths(r, args.paths)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    diags = apply_levels(missing + validate(w, as_of(args), selected), levels)
+    diags = apply_levels(missing + validate(w, as_of(args), selected, pending_votes=True), levels)
     emit(render_diags(diags, with_sources(r, diags, w.repo.sources), args.format))
     return EXIT_ERRORS if has_errors(diags) else EXIT_OK
 
