@@ -18,7 +18,7 @@ from tooling.core.economics import describe, describe_field, is_neutral, moved_f
 from tooling.core.model import Author, EconomicImpact, NEPType, ParameterChange, Proposal, UpgradePath
 from tooling.checks.rules import phase
 from tooling.checks.rules.metadata import bad_text
-from tooling.parse.yamlio import quote, render_scalar
+from tooling.parse.yamlpatch import quote, render_scalar
 
 PLACEHOLDER_NODE = phase.PLACEHOLDER_NODE
 _NODE = re.compile(r"^[0-9a-f]{32}$")

@@ -23,7 +23,6 @@ class UnknownRule(ValueError):
 
 def all_rules() -> dict[str, Rule]:
     """Every rule by slug, the check-pr family included."""
-    from tooling.checks import policy  # noqa: F401  (its import adds the pr-* rules to the catalogue)
     from tooling.core.catalog import RULES
 
     return dict(RULES)

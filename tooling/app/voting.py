@@ -42,7 +42,7 @@ class VotePlan:
 
     def preview(self) -> str:
         """The lines shown before the confirmation question."""
-        from tooling.present.reports import decimal_str, duration_text
+        from tooling.present.format import decimal_str, duration_text
 
         weight = "unknown until voting starts" if self.weight is None else f"{decimal_str(self.weight)} NEURO"
         if self.voting_end is None:
@@ -131,7 +131,7 @@ class Whoami:
 
     def text(self) -> str:
         """Human-readable lines."""
-        from tooling.present.reports import decimal_str
+        from tooling.present.format import decimal_str
 
         lines = [f"node:       {self.node}", f"public_key: {self.public_key}",
                  f"stake:      {decimal_str(self.stake)} NEURO at {format_instant(self.as_of)}",

@@ -126,11 +126,6 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool], *,
     return out
 
 
-#: check-pr's refusals of an added vote (the pr-* family of the catalogue), reused for a pending vote.
-PR_VOTE_NOT_OPEN = ("NEP708", "pr-vote-not-open")
-PR_VOTE_NOT_COUNTED = ("NEP709", "pr-vote-not-counted")
-
-
 def _judge_pending(world: World, ev: Evaluation, path: str, parsed: "ParsedVote", nep: int) -> Diagnostic | None:
     """A vote not yet included in history, judged as if it were merged at ``as_of``."""
     from tooling.core import stakes as stakes_mod
@@ -140,11 +135,9 @@ def _judge_pending(world: World, ev: Evaluation, path: str, parsed: "ParsedVote"
 
     st = ev.states[nep]
     if st.status is not NEPStatus.VOTING or st.voting_start is None or st.voting_end is None:
-        code, slug = PR_VOTE_NOT_OPEN
-        return Diagnostic(code, slug, Severity.ERROR, path, 1, 1,
-                          f"NEP-{nep:04d} is {st.status}, not in voting (as of {format_instant(ev.as_of)}): "
-                          "this vote could not count and check-pr refuses it",
-                          "vote only during the voting window; `nep status` shows it")
+        return rule("pr-vote-not-open").at(
+            path, (1, 1), f"NEP-{nep:04d} is {st.status}, not in voting (as of {format_instant(ev.as_of)}): "
+            "this vote could not count and check-pr refuses it")
     facts = ev.facts.get(nep)
     content_hash = (facts.content_hash_at_vs or facts.content_hash) if facts else ""
     res = judge_vote(VoteFile(path, parsed.vote, ev.as_of, None), nep=nep, network=world.repo.governance.network,
@@ -155,14 +148,10 @@ def _judge_pending(world: World, ev: Evaluation, path: str, parsed: "ParsedVote"
         return None
     assert parsed.vote is not None
     key = _VOTE_KEY.get(res.code)
-    code, slug = PR_VOTE_NOT_COUNTED
     message = _vote_message(res.code, parsed.vote, world.repo.governance.network) if res.code in _VOTE_RULE \
         else _PENDING_WHY.get(res.code, str(res.code))
-    line, col = (parsed.pos(key).line, parsed.pos(key).col) if key else (1, 1)
-    return Diagnostic(code, slug, Severity.ERROR, path, line, col,
-                      f"this vote would not count: {res.code}: {message}",
-                      "re-create the vote with `nep vote` during the voting window, with a key that has stake "
-                      "at voting start")
+    return rule("pr-vote-not-counted").at(path, parsed.pos(key) if key else (1, 1),
+                                          f"this vote would not count: {res.code}: {message}")
 
 
 _VOTE_KEY = {VoteCode.WRONG_PATH: "voter", VoteCode.WRONG_NETWORK: "network", VoteCode.BAD_KEY: "public_key",

@@ -111,7 +111,7 @@ def color_wanted(stream: Any = None) -> bool:
 
 
 def render_diags(diags: "Sequence[Diagnostic]", sources: dict[str, str], fmt: str, **extra: Any) -> str:
-    from tooling.core.diagnostics import render_github, render_json
+    from tooling.present.diagnostics import render_github, render_json
     from tooling.present.findings import render_text
 
     if fmt == "json":

@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Mapping, Sequence
 
 from tooling.core.diagnostics import Diagnostic
-from tooling.core.diagnostics import render_text as _render_core
+from tooling.present.diagnostics import render_text as _render_core
 
 RULES_DOCS = "docs/rules"
 

@@ -101,10 +101,10 @@ def load_config(root: Path) -> RepoConfig:
 
 def load_config_at(root: Path, rev: str) -> RepoConfig:
     """``nep.toml`` as committed at ``rev`` (defaults if that revision has none)."""
-    from tooling.shell.history import HistoryError, _git  # the one git runner
+    from tooling.shell.git import HistoryError, git
 
     try:
-        listing = _git(root, "ls-tree", "--full-name", rev, "--", FILE)
+        listing = git(root, "ls-tree", "--full-name", rev, "--", FILE)
     except HistoryError as exc:
         raise ConfigError(f"cannot read {FILE} at {rev}: {exc}") from None
     if not listing.strip():
@@ -112,7 +112,7 @@ def load_config_at(root: Path, rev: str) -> RepoConfig:
     if not listing.startswith(b"100"):
         raise ConfigError(f"{FILE} at {rev} is not a regular file")
     try:
-        raw = _git(root, "cat-file", "blob", f"{rev}:{FILE}")
+        raw = git(root, "cat-file", "blob", f"{rev}:{FILE}")
         return parse_config(raw.decode("utf-8"), f"{FILE} (at {rev})")
     except (HistoryError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot read {FILE} at {rev}: {exc}") from None
