@@ -69,7 +69,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         info(f"created {rel}\n")
     for rel in result.kept:
         info(f"kept    {rel} (already there)\n")
-    info(f"\nNext: cd {args.dir} && git init && git add -A && git commit -m 'Governance repository'\n"
+    cd = "" if args.dir == "." else f"cd {args.dir} && "
+    info(f"\nNext: {cd}git init -b main && git add -A && git commit -m 'Governance repository'\n"
          "then `nep new --type arch --title \"...\" --author NAME:NODE` (docs/getting-started.md walks it).\n")
     return EXIT_OK
 
