@@ -13,8 +13,10 @@ from typing import Iterable, Sequence
 
 from tooling.core.catalog import Rule
 from tooling.core.diagnostics import Diagnostic
+from tooling.core.model import Severity
 
-LEVELS = ("error", "warning", "notice", "off")
+#: What a rule's severity may be set to on the command line: a severity, or off.
+LEVELS: tuple[str, ...] = (*(str(s) for s in Severity), "off")
 
 
 class UnknownRule(ValueError):
@@ -55,10 +57,11 @@ def resolve_levels(*, levels: Sequence[tuple[str, str]] = (), deny: Sequence[str
     """
     out: dict[str, str] = {}
     for name in config_deny:
-        out[known_slug(name, "nep.toml [lint] deny")] = "error"
+        out[known_slug(name, "nep.toml [lint] deny")] = str(Severity.ERROR)
     for slug, level in levels:
         out[known_slug(slug, f"--level {slug}={level}")] = level
-    for flag, names, level in (("--deny", deny, "error"), ("--warn", warn, "warning"), ("--allow", allow, "off")):
+    for flag, names, level in (("--deny", deny, str(Severity.ERROR)), ("--warn", warn, str(Severity.WARNING)),
+                               ("--allow", allow, "off")):
         for name in names:
             out[known_slug(name, f"{flag} {name}")] = level
     return out

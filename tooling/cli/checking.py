@@ -15,9 +15,11 @@ FORMATS = ("text", "json", "github")
 
 
 def _level(text: str) -> tuple[str, str]:
+    from tooling.app.rules import LEVELS
+
     slug, sep, level = text.partition("=")
-    if not sep or level not in ("error", "warning", "notice", "off"):
-        raise argparse.ArgumentTypeError(f"expected SLUG=error|warning|notice|off, got {text!r}")
+    if not sep or level not in LEVELS:
+        raise argparse.ArgumentTypeError(f"expected SLUG={'|'.join(LEVELS)}, got {text!r}")
     return slug, level
 
 
