@@ -295,6 +295,8 @@ def test_at_least_30_broken_inputs_exit_1():
 
 #: Rules asserted by the dedicated tests below (run-time generated inputs, CLI arguments).
 COVERED_ELSEWHERE = {
+    "NEP010": "test_trust_history.py (invalid ledger / governance versions)",
+    "NEP011": "test_trust_history.py::test_a_bot_field_that_disagrees_with_history_is_reported",
     "NEP001": "test_missing_governance_is_a_repository_error",
     "NEP004": "test_symlink_is_reported_and_not_followed",
     "NEP005": "test_path_not_found",

@@ -133,6 +133,11 @@ _RULES = [
          "re-create the vote with `nep vote`"),
     Rule("NEP605", "vote-not-counted", N, "a valid vote file that the tally does not count",
          "see `nep tally` for the code"),
+    Rule("NEP010", "input-invalid", W,
+         "a committed version of governance.yaml or stakes/ledger.yaml is missing, unreadable or invalid",
+         "it is ignored: the last valid version before it stays in force; commit a valid version"),
+    Rule("NEP011", "history-disagrees", W, "a bot field (submitted, resolution, activated) disagrees with history",
+         "history decides; `nep advance` writes the value history gives"),
 ]
 
 # check-pr's rules (SPEC 9): what a pull request may change.
