@@ -81,6 +81,9 @@ _RULES = [
     Rule("NEP304", "body-unknown-section", N, "a level-2 section outside the standard set",
          "standard optional sections: Rationale, Security Considerations, Backwards Compatibility, "
          "Test Plan, References"),
+    Rule("NEP305", "placeholder", E, "a placeholder that `nep new` wrote is still there: one of its 'TODO:' "
+         "paragraphs, the author 'TODO: your name', the all-zero node id",
+         "replace the placeholder with the real text, name or node id (a warning while the NEP is a draft)"),
     # Economic impact (SPEC 3.1)
     Rule("NEP400", "econ-missing-field", E, "an economic impact field is missing",
          "write all nine fields explicitly, even at their no-change values"),
