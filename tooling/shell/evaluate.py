@@ -20,7 +20,7 @@ from tooling.core.diagnostics import Diagnostic
 from tooling.core.inputs import Versions
 from tooling.core.instants import format_instant
 from tooling.core.lifecycle import EffectiveGovernance, NEPFacts, Timeline, compute_states
-from tooling.core.model import NEPState, NEPStatus, Proposal, ProtocolState, Reason, Vote
+from tooling.core.model import NEPState, NEPStatus, Proposal, ProtocolState, Reason, StakeEntry, Vote
 from tooling.core.tally import VoteFile
 from tooling.parse.proposals import VOTE_PATH, ParsedVote, parse_vote
 from tooling.shell.history import EMPTY_HISTORY, History
@@ -52,6 +52,15 @@ class World:
                 index.setdefault(path.rsplit("/", 1)[0] + "/", []).append(path)
             self._folders = index
         return self._folders.get(folder, [])
+
+    def ledger_at(self, t: int) -> tuple[StakeEntry, ...] | None:
+        """The ledger as of ``t`` (SPEC 2): the last valid committed version at or before t; None if none is valid.
+
+        Outside git (or without snapshots) the work tree's ledger, None if it is missing or invalid.
+        """
+        if self.snapshots is not None:
+            return self.snapshots.ledger.at(t)
+        return self.repo.stakes if self.repo.ledger_valid else None
 
     def signature_ok(self) -> Callable[[Vote], bool] | None:
         return self.signatures.checker() if self.signatures is not None else None
