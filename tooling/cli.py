@@ -441,7 +441,7 @@ def cmd_advance(args: argparse.Namespace) -> int:
     except AdvanceError as exc:
         raise UsageError(str(exc)) from None
     _emit(result.text)
-    return EXIT_OK
+    return EXIT_ERRORS if result.mismatches else EXIT_OK
 
 
 def cmd_site(args: argparse.Namespace) -> int:

@@ -38,6 +38,10 @@ _RULES = [
          "NEPs are neps/nep-NNNN.md; votes are votes/nep-NNNN/<voter>.yaml"),
     Rule("NEP004", "not-a-file", E, "a symbolic link or directory where a file is expected",
          "replace it with a regular file; links are never followed"),
+    Rule("NEP008", "decision-mismatch", E,
+         "a NEP file records a decision (resolution, decided status) that the recomputation from history contradicts",
+         "decisions are final: nep advance leaves the file alone; find which input changed after the decision "
+         "(ledger, governance.yaml, a forced edit) and restore the record from history"),
     Rule("NEP005", "path-not-found", E, "a path given on the command line does not exist",
          "check the path; give files or folders inside the repository"),
     # Loading
