@@ -23,6 +23,7 @@ class Rule:
 
     def at(self, file: str, pos: Pos | tuple[int, int], message: str, hint: str | None = None) -> Diagnostic:
         line, col = (pos.line, pos.col) if isinstance(pos, Pos) else pos
+        file, message = (s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") for s in (file, message))
         return Diagnostic(self.code, self.slug, self.severity, file, line, col, message, hint or self.help)
 
 

@@ -36,7 +36,8 @@ from tooling.core.catalog import rule
 from tooling.parse.yamlio import LoadError, decode, load_yaml, split_front_matter
 
 NEP_PATH = re.compile(r"^neps/nep-(\d{4,})\.md$")
-VOTE_PATH = re.compile(r"^votes/nep-(\d{4,})/([^/]+)\.yaml$")
+# A name that is not UTF-8 (read with surrogateescape) is no vote path: it is reported as an unknown file.
+VOTE_PATH = re.compile(r"^votes/nep-(\d{4,})/([^/\udc80-\udcff]+)\.yaml$")
 #: An amount of NEURO (SPEC 2, v1.1): at most 30 integer and 18 fractional digits, so no amount can
 #: overflow a computation; the schemas' `amount` pattern says the same.
 AMOUNT = re.compile(r"(0|[1-9][0-9]{0,29})(\.[0-9]{1,18})?")

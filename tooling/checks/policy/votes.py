@@ -5,6 +5,7 @@ from __future__ import annotations
 from tooling.checks.policy.context import Context, Findings, VoteNote, fmt, found
 from tooling.checks.policy.rules import r
 from tooling.core.model import NEPState, NEPStatus, Pos, VoteCode
+from tooling.core.votes import vote_path
 from tooling.parse.proposals import VOTE_PATH, ParsedVote
 
 #: validate's findings on a vote file that the policy's own vote judgement replaces.
@@ -35,6 +36,14 @@ def check_vote(ctx: Context, status: str, path: str) -> Findings:
     if parsed is None:
         return Findings()  # not a regular file: validate reports it
     replaced = frozenset((path, s) for s in VOTE_SLUGS)
+    v = parsed.vote
+    if v is not None and (v.nep != nep or path != vote_path(v.nep, v.voter)):
+        # The file itself is wrong wherever it points (even at a NEP that does not exist): WRONG_PATH first.
+        return found(r("pr-vote-not-counted").at(
+            path, parsed.pos("nep" if v.nep != nep else "voter"),
+            f"this vote would not count: {VoteCode.WRONG_PATH}: a vote by {v.voter} on NEP {v.nep} must be stored "
+            f"as {vote_path(v.nep, v.voter)}, and this folder is for NEP {nep}"),
+            votes=note(f"refused: {VoteCode.WRONG_PATH}"), replaced=replaced)
     st = ctx.states.get(nep)
     if st is None or st.status is not NEPStatus.VOTING:
         if st is None:
@@ -61,7 +70,7 @@ def judge_added_vote(ctx: Context, path: str, parsed: ParsedVote, nep: int,
     """The tally's verdict on the vote as if it were included at as_of: (code, explanation, key to point at)."""
     from tooling.core import stakes as stakes_mod
     from tooling.core.tally import VoteFile, judge_vote
-    from tooling.core.votes import verify_vote, vote_path
+    from tooling.core.votes import verify_vote
 
     assert ctx.base.repo is not None
     network = ctx.base.repo.governance.network
