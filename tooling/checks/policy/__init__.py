@@ -37,8 +37,9 @@ Decisions where the spec is silent (for docs/decisions.md; the refusals are in d
   reported once, as a renumbering, on the added file.
 - The comparison is between the two trees (``base..head``). A branch that is
   behind main therefore seems to undo main's later changes (bot fields,
-  votes); the hints say to merge main into the branch. In CI, pass the
-  checked-out merge commit as ``--head`` to judge exactly what will land.
+  votes); the hints say to merge main into the branch. In CI, the required
+  check passes GitHub's merge commit as ``--head`` and its first parent as
+  ``--base``, fetched as git objects and judged by main's own tool.
 """
 
 from tooling.checks.policy.check import PolicyResult, check_pr
