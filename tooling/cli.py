@@ -163,7 +163,7 @@ def _emit(text: str) -> None:
 
 
 def _render_diags(diags, sources, fmt: str, **extra: Any) -> str:  # type: ignore[no-untyped-def]
-    from tooling.core.diagnostics import render_github, render_json, render_text
+    from tooling.present.diagnostics import render_github, render_json, render_text
 
     if fmt == "json":
         return render_json(diags, **extra)
@@ -220,6 +220,7 @@ def cmd_check_pr(args: argparse.Namespace) -> int:
     from tooling.core.diagnostics import apply_levels
     from tooling.checks.policy import check_pr
     from tooling.checks.validation import has_errors
+    from tooling.present.pr_summary import render_summary
 
     result = check_pr(_root(args), args.base, args.head, _as_of(args))
     diags = apply_levels(result.diagnostics, dict(args.level))
@@ -227,7 +228,7 @@ def cmd_check_pr(args: argparse.Namespace) -> int:
     summary_path = args.summary or (os.environ.get("GITHUB_STEP_SUMMARY") if args.format == "github" else None)
     if summary_path:
         with open(summary_path, "a", encoding="utf-8") as fh:
-            fh.write(result.summary_markdown)
+            fh.write(render_summary(result.summary))
     return EXIT_ERRORS if has_errors(diags) else EXIT_OK
 
 
@@ -530,7 +531,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Machine readers get the finding where they look for findings.
             _emit(_render_diags(exc.diagnostics, exc.sources, fmt))
         else:
-            from tooling.core.diagnostics import render_text
+            from tooling.present.diagnostics import render_text
 
             sys.stdout.flush()
             sys.stderr.write(render_text(exc.diagnostics, exc.sources))

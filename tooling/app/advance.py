@@ -90,7 +90,8 @@ def _instant(t: int) -> str:
 def patched_bytes(raw: bytes, path: str, updates: Mapping[str, Any]) -> bytes:
     """The file with the bot fields set; ValueError if the result would not read back exactly."""
     from tooling.parse.proposals import parse_nep
-    from tooling.parse.yamlio import LoadError, patch_front_matter
+    from tooling.parse.yamlio import LoadError
+    from tooling.parse.yamlpatch import patch_front_matter
 
     text = raw.decode("utf-8")
     try:

@@ -57,7 +57,7 @@ def _instant(t: int) -> str:
 
 
 def _amount(d: Decimal) -> str:
-    from tooling.present.reports import decimal_str
+    from tooling.present.format import decimal_str
 
     return decimal_str(d)
 
@@ -99,7 +99,7 @@ def updates_for(p: Proposal, state: NEPState) -> dict[str, Any]:
 
 
 def _percent(part: Decimal, whole: Decimal) -> str:
-    from tooling.present.reports import percent
+    from tooling.present.format import percent
 
     return percent(part, whole)
 

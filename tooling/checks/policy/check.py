@@ -20,7 +20,7 @@ from tooling.checks.policy.snapshot import (
     only_safe,
     world_of,
 )
-from tooling.checks.policy.summary import CHANGE_WORDS, summary
+from tooling.checks.policy.summary import CHANGE_WORDS, PolicySummary, summarize
 from tooling.checks.policy.tree import RawChange, read_raw_changes, tree_findings
 from tooling.checks.policy.votes import check_vote
 from tooling.core.diagnostics import Diagnostic, sort_key
@@ -31,7 +31,7 @@ from tooling.core.model import NEPState
 class PolicyResult:
     diagnostics: list[Diagnostic]
     sources: dict[str, str]
-    summary_markdown: str
+    summary: PolicySummary  # what the Markdown summary shows (present.pr_summary renders it)
     changed: list[tuple[str, str]]  # (git status letter A|M|D|T, path), in path order
 
 
@@ -81,7 +81,7 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
         findings += found(*head_snap.error.diagnostics)
         findings += found(*(_outside(c) for c in raw_changes if c.utf8 and not _in_process(c.path)))
         diags = sorted(_dedupe(findings.diagnostics), key=sort_key)
-        return PolicyResult(diags, sources, summary(base_sha, head_sha, as_of, changes, diags, None, {}, []),
+        return PolicyResult(diags, sources, summarize(base_sha, head_sha, as_of, changes, diags, None, {}, []),
                             changes)
     sources.update(head_snap.repo.sources)
     if ctx is None:
@@ -96,8 +96,8 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
     for nep, text in findings.notes:
         if text not in notes.setdefault(nep, []):
             notes[nep].append(text)
-    return PolicyResult(diags, sources, summary(base_sha, head_sha, as_of, changes, diags, ctx, notes,
-                                                list(findings.votes)), changes)
+    return PolicyResult(diags, sources, summarize(base_sha, head_sha, as_of, changes, diags, ctx, notes,
+                                                  list(findings.votes)), changes)
 
 
 def _in_process(path: str) -> bool:

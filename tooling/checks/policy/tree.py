@@ -53,9 +53,9 @@ def display_path(raw: bytes) -> str:
 
 def read_raw_changes(root: Path, base_sha: str, head_sha: str) -> list[RawChange]:
     """Every file that differs between two commits, with both modes, read with ``-z`` as bytes."""
-    from tooling.shell.history import _git  # the one git runner: safe environment, no replace refs
+    from tooling.shell.git import git  # the one git runner: safe environment, no replace refs
 
-    out = _git(root, "diff-tree", "-r", "-z", "--no-renames", "--no-ext-diff", "--no-textconv",
+    out = git(root, "diff-tree", "-r", "-z", "--no-renames", "--no-ext-diff", "--no-textconv",
                "--ignore-submodules=none", base_sha, head_sha, "--")
     tokens = out.split(b"\0")
     changes: list[RawChange] = []
