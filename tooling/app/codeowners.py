@@ -95,20 +95,19 @@ def codeowners(proposals: Sequence[Proposal], maintainers: Sequence[str] = ()) -
 
 def maintainers_of(root: Path) -> tuple[str, ...]:
     """``[repository] maintainers`` of ``nep.toml`` (none when the file or the key is absent)."""
-    import tomllib
+    from tooling.shell.config import ConfigError, load_config
 
-    path = Path(root) / "nep.toml"
-    if path.is_symlink() or not path.is_file():
-        return ()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise CodeownersError(f"nep.toml cannot be read ({exc}); fix it or pass --maintainer") from None
-    found = data.get("repository", {}).get("maintainers", []) if isinstance(data.get("repository"), dict) else []
-    if not isinstance(found, list) or not all(isinstance(m, str) for m in found):
-        raise CodeownersError("nep.toml: [repository] maintainers must be a list of GitHub handles, "
-                              'e.g. ["@alice", "@org/team"]')
-    return tuple(found)
+        return load_config(Path(root)).maintainers
+    except ConfigError as exc:
+        raise CodeownersError(f"{exc}; or pass --maintainer") from None
+
+
+def is_current(root: Path, text: str) -> bool:
+    """True if ``.github/CODEOWNERS`` holds exactly ``text``."""
+    target = Path(root) / ".github" / "CODEOWNERS"
+    return target.is_file() and not target.is_symlink() and \
+        target.read_text(encoding="utf-8", errors="replace") == text
 
 
 def write(root: Path, text: str) -> Path:

@@ -43,6 +43,7 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
     from tooling.checks.validation import validate
     from tooling.shell.evaluate import evaluate
     from tooling.shell.history import read_blobs, read_history, read_tree_entries, resolve_rev
+    from tooling.shell import caches
     from tooling.shell.sigcache import SignatureCache
 
     root = Path(root)
@@ -65,8 +66,8 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
     states: Mapping[int, NEPState] = {}
     ctx: Context | None = None
     if base_snap.repo is not None:
-        # Verdicts are kept in the signature cache (never trusted if committed): a warm run verifies only new votes.
-        signatures = SignatureCache.load(root / ".nep-cache")
+        # Verdicts are kept in the cache folder, outside the work tree (shell.caches): a warm run verifies only new votes.
+        signatures = SignatureCache.load(caches.cache_dir(root) or caches.UNUSABLE, root)
         ev = evaluate(world_of(root, base_snap, history), as_of, signature_ok=signatures.checker())
         signatures.save()
         states = ev.states

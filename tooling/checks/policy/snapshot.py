@@ -170,7 +170,11 @@ def world_of(root: Path, snap: Snapshot, history: History) -> World:
     def read_blob(blob: str) -> bytes | None:
         return read_blobs(root, [blob]).get(blob)
 
-    return World(snap.repo, history, True, committed, read_blob)
+    from tooling.shell.snapshots import read_snapshots
+
+    # The deciding inputs as history gives them (SPEC 2), as gather does on a checkout.
+    return World(snap.repo, history, True, committed, read_blob,
+                 snapshots=read_snapshots(root, snap.repo, history, True))
 
 
 def only_safe(entries: Mapping[str, TreeEntry]) -> dict[str, TreeEntry]:
