@@ -152,7 +152,7 @@ def _judge_pending(world: World, ev: Evaluation, path: str, parsed: "ParsedVote"
     content_hash = (facts.content_hash_at_vs or facts.content_hash) if facts else ""
     res = judge_vote(VoteFile(path, parsed.vote, ev.as_of, None), nep=nep, network=world.repo.governance.network,
                      content_hash=content_hash, voting_start=st.voting_start, voting_end=st.voting_end,
-                     snapshot=stakes_mod.snapshot(world.repo.stakes, st.voting_start),
+                     snapshot=stakes_mod.snapshot(world.ledger_at(st.voting_start) or (), st.voting_start),
                      signature_ok=world.signature_ok() or verify_vote)
     if res.code is None:
         return None
