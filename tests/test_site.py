@@ -476,10 +476,10 @@ def test_validate_link_keeps_ordinary_links(url: str) -> None:
 
 
 def test_validate_link_directly() -> None:
-    assert not site._validate_link("javascript:alert(1)")
-    assert not site._validate_link("  Java\tScript:alert(1)")
-    assert not site._validate_link("data:image/png;base64,AAAA")
-    assert site._validate_link("https://example.org")
+    assert not site.validate_link("javascript:alert(1)")
+    assert not site.validate_link("  Java\tScript:alert(1)")
+    assert not site.validate_link("data:image/png;base64,AAAA")
+    assert site.validate_link("https://example.org")
 
 
 def test_remote_images_become_links_so_pages_fetch_nothing_from_elsewhere() -> None:
@@ -902,12 +902,12 @@ def test_calendar_is_rfc5545_with_utc_times(built: dict[str, bytes]) -> None:
 
 def test_ics_folding_never_splits_a_character_and_unfolds_exactly() -> None:
     line = "SUMMARY:" + "Größe ✓ " * 30
-    folded = site._ics_fold(line)
+    folded = site.ics_fold(line)
     assert len(folded) > 1
     assert all(len(f.encode("utf-8")) <= 75 for f in folded)
     assert all(f.startswith(" ") for f in folded[1:])
     assert folded[0] + "".join(f[1:] for f in folded[1:]) == line
-    assert site._ics_escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
+    assert site.ics_escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
 
 
 # --------------------------------------------------------------------------

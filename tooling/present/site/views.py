@@ -1,0 +1,179 @@
+"""View models: computed once per NEP, shared by every page that lists it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping
+
+from tooling.core import timeline as _timeline
+from tooling.core.economics import change, describe_field
+from tooling.core.model import IMPACT_FIELDS, EconomicImpact, NEPState, Outcome, Proposal, Tally, VoteCode
+from tooling.present.site.fmt import pct, pct_str, value_display
+from tooling.present.site.model import STATUS_RANK, TYPE_RANK
+
+@dataclass(frozen=True)
+class ImpactRow:
+    name: str
+    label: str
+    value: str
+    effect: str
+    neutral: bool
+
+
+def impact_rows(ei: EconomicImpact) -> tuple[ImpactRow, ...]:
+    """The nine fields in file order; ``neutral`` is the field's own no-change test."""
+    rows = []
+    for f in IMPACT_FIELDS:
+        neutral = change(ei, f) == 0
+        effect = "no change"
+        if not neutral:
+            # The same words as describe(), without the label the table already shows.
+            text = describe_field(ei, f)
+            effect = text[len(f.label) + 2 :] if text.startswith(f.label + ": ") else text
+        rows.append(ImpactRow(f.name, f.label, value_display(getattr(ei, f.name)), effect, neutral))
+    return tuple(rows)
+
+
+@dataclass(frozen=True)
+class Bars:
+    """Percentages for the pure-CSS tally bars (truncated to 0.01, strings ready for style=)."""
+
+    yes: str
+    no: str
+    abstain: str
+    turnout: str
+    quorum_line: str
+    yes_share: str
+    no_share: str
+    approval_line: str
+
+
+@dataclass(frozen=True)
+class TallyView:
+    tally: Tally
+    bars: Bars
+    turnout_known: bool
+    share_known: bool
+    voted: Decimal
+    counted: int
+    rejected: int
+    pending: int
+
+
+def tally_view(t: Tally) -> TallyView:
+    voted = t.turnout_stake
+    ts = t.total_stake
+    yn = t.yes + t.no
+    def share(x: Decimal) -> str:
+        # With no stake at all the bar is simply empty.
+        return pct_str(pct(x, ts) if ts > 0 else Decimal("0.00"))
+
+    bars = Bars(
+        yes=share(t.yes),
+        no=share(t.no),
+        abstain=share(t.abstain),
+        turnout=pct_str(pct(voted, ts)),
+        quorum_line=pct_str(pct(t.quorum, Decimal(1))),
+        yes_share=pct_str(pct(t.yes, yn) if yn > 0 else None),
+        no_share=pct_str(pct(t.no, yn) if yn > 0 else None),
+        approval_line=pct_str(pct(t.approval, Decimal(1))),
+    )
+    counted = sum(1 for v in t.votes if v.counted)
+    pending = sum(1 for v in t.votes if not v.counted and v.code is VoteCode.PENDING)
+    return TallyView(t, bars, ts > 0, yn > 0, voted, counted, len(t.votes) - counted - pending, pending)
+
+
+@dataclass(frozen=True)
+class Phase:
+    """One phase as the NEP page shows it (computed by ``tooling.core.timeline``)."""
+
+    name: str
+    start: int | None
+    end: int | None
+    state: str  # past | current | future
+    note: str = ""
+
+
+_PHASE_NAMES = {key: key.capitalize() for key in _timeline.KEYS}
+
+
+def _site_phase(ph: _timeline.Phase, s: NEPState) -> Phase | None:
+    """The page's view of one phase, or None where the page folds it into another."""
+    if ph.key == "decision" and s.outcome is Outcome.REJECTED:
+        return None  # the Rejected phase carries the instant and the reason
+    if ph.projected and ph.key == "scheduled":
+        return None  # the Activation note names the grace period
+    if ph.projected and ph.key == "active" and ph.start is None:
+        return None  # an activation that cannot be dated yet is not listed
+    if ph.key == "decision" and s.outcome is Outcome.APPROVED:
+        name, note = "Approved", ""
+    elif ph.projected and ph.key == "active":
+        name, note = "Activation", ph.note
+    else:
+        name, note = _PHASE_NAMES[ph.key], ph.note
+    # A point shows one instant, not "t → t".
+    return Phase(name, ph.start, None if ph.is_point else ph.end, ph.state, note)
+
+
+def timeline(p: Proposal, s: NEPState, as_of: int) -> tuple[Phase, ...]:
+    """The phases of one NEP with their instants, each past, current or future at ``as_of``."""
+    grace = p.upgrade_path.grace_period_days if p.upgrade_path is not None else None
+    core = _timeline.phases(s, as_of, grace_period_days=grace, created=p.created)
+    return tuple(v for v in (_site_phase(ph, s) for ph in core) if v is not None)
+
+
+@dataclass(frozen=True)
+class NepView:
+    """Everything templates need about one NEP, computed once."""
+
+    proposal: Proposal
+    state: NEPState
+    nep: int
+    label: str
+    page: str
+    api: str
+    title: str
+    type_value: str
+    type_label: str
+    status: str
+    author_names: str
+    created: str
+    requires: tuple[int, ...]
+    required_by: tuple[int, ...]
+    supersedes: tuple[int, ...]
+    superseded_by: tuple[int, ...]
+    tally: TallyView | None
+    record: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def submitted(self) -> int | None:
+        return self.state.submitted
+
+    @property
+    def voting_end(self) -> int | None:
+        return self.state.voting_end
+
+    @property
+    def activates(self) -> int | None:
+        return self.state.activates_at if self.state.outcome is Outcome.APPROVED else None
+
+
+def sort_key(column: str) -> Any:
+    big = 1 << 62
+
+    def instant(t: int | None) -> int:
+        return big if t is None else t
+
+    keys = {
+        "number": lambda v: (v.nep,),
+        "type": lambda v: (TYPE_RANK.get(v.proposal.type, 99), v.nep),
+        "status": lambda v: (STATUS_RANK[v.state.status], v.nep),
+        "title": lambda v: (v.title.casefold(), v.nep),
+        "authors": lambda v: (v.author_names.casefold(), v.nep),
+        "created": lambda v: (v.created, v.nep),
+        "submitted": lambda v: (instant(v.submitted), v.nep),
+        "voting_end": lambda v: (instant(v.voting_end), v.nep),
+        "activates": lambda v: (instant(v.activates), v.nep),
+    }
+    return keys[column]
