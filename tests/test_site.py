@@ -426,14 +426,21 @@ def test_base_url_must_be_absolute_http() -> None:
 # Untrusted text renders inert
 
 SCRIPT_SCHEMES = re.compile(r"^\s*(javascript|vbscript|data):", re.I)
+# The one script the site ships: the list pages' optional search box, a file of its own (no inline code).
+OUR_SCRIPT_TAG = '<script src="static/find.js" defer></script>'
+OUR_SCRIPT_ATTRS = {"src": "static/find.js", "defer": None}
+
+
+def is_our_script(tag: str, attrs: dict) -> bool:
+    return tag == "script" and attrs == OUR_SCRIPT_ATTRS
 
 
 def test_untrusted_body_title_and_authors_render_inert(built: dict[str, bytes]) -> None:
     for path, page in html_files(built).items():
         html = text(built, path)
-        assert "<script" not in html.lower(), path
+        assert "<script" not in html.lower().replace(OUR_SCRIPT_TAG, ""), path
         for tag, attrs in page.tags:
-            assert tag != "script", path
+            assert tag != "script" or is_our_script(tag, attrs), path
             for name, value in attrs.items():
                 assert not name.startswith("on"), (path, tag, name)
                 if name in ("href", "src", "action", "formaction"):
@@ -577,7 +584,9 @@ def test_pages_are_well_formed_accessible_html5(built: dict[str, bytes]) -> None
         # No external stylesheet, script, font or frame: the site works offline.
         for link in page.all("link"):
             assert not urlsplit(link.get("href") or "").scheme, (path, link)
-        assert "iframe" not in tags and "script" not in tags
+        assert "iframe" not in tags
+        assert all(is_our_script(t, a) for t, a in page.tags if t == "script"), path
+        assert "script" not in tags or path.startswith("neps"), path  # only the all-NEPs lists have the search box
 
 
 def test_site_tables_have_captions(built: dict[str, bytes]) -> None:
@@ -725,7 +734,7 @@ def test_nep_page_header_timeline_impact_changes_upgrade(built: dict[str, bytes]
     phases = re.findall(r'<li class="phase (\w+)">\s*<span class="phase-name">(\w+)</span>', html)
     assert phases == [("past", "Draft"), ("past", "Review"), ("past", "Voting"), ("past", "Approved"),
                       ("current", "Scheduled"), ("future", "Active")]
-    rows = re.findall(r'<tr class="(neutral|changed)"><th scope="row">([^<]+)</th>', html)
+    rows = re.findall(r'<tr class="(neutral|changed)"><th scope="row"><span title="\w+">([^<]+)</span></th>', html)
     assert len(rows) == 9
     assert [label for cls, label in rows if cls == "changed"] == ["Training rewards", "Net earnings"]
     assert "<strong>Summary:</strong> Training rewards: +10.0%; Net earnings: +5.0%" in html
@@ -813,7 +822,10 @@ def rows_of(html: str) -> list[str]:
 
 
 def test_all_neps_table_and_its_sorted_views(built: dict[str, bytes]) -> None:
-    assert rows_of(text(built, "neps.html")) == [f"NEP-{n:04d}" for n in range(1, 10)]
+    assert rows_of(text(built, "neps-by-number.html")) == [f"NEP-{n:04d}" for n in range(1, 10)]
+    # neps.html groups by status, in the dashboard's order, each group by number.
+    assert rows_of(text(built, "neps.html")) == ["NEP-0001", "NEP-0002", "NEP-0003", "NEP-0004", "NEP-0005",
+                                                 "NEP-0006", "NEP-0009", "NEP-0007", "NEP-0008"]
     by_title = rows_of(text(built, "neps-by-title.html"))
     assert by_title == ["NEP-0005", "NEP-0006", "NEP-0004", "NEP-0003", "NEP-0008", "NEP-0002", "NEP-0001",
                         "NEP-0009", "NEP-0007"]
@@ -824,11 +836,12 @@ def test_all_neps_table_and_its_sorted_views(built: dict[str, bytes]) -> None:
     assert rows_of(text(built, "neps-by-activates.html"))[:3] == ["NEP-0008", "NEP-0001", "NEP-0002"]
     html = text(built, "neps-by-title.html")
     assert '<th scope="col" aria-sort="ascending">Title' in html
-    assert '<th scope="col"><a href="neps.html" title="Sort by nep">NEP</a></th>' in html
+    assert '<th scope="col"><a href="neps-by-number.html" title="Order by number">NEP</a></th>' in html
+    assert "<title>All NEPs, by title · NeuroShard NEPs</title>" in html
 
 
 def test_status_and_type_pages(built: dict[str, bytes]) -> None:
-    assert rows_of(text(built, "status-rejected.html")) == ["NEP-0006", "NEP-0009"]
+    assert rows_of(text(built, "status-rejected.html")) == ["NEP-0009", "NEP-0006"]  # newest first
     assert rows_of(text(built, "status-voting.html")) == ["NEP-0003"]
     assert rows_of(text(built, "type-econ.html")) == ["NEP-0002", "NEP-0006"]
     assert "No NEPs here." not in text(built, "type-emergency.html")
@@ -994,7 +1007,7 @@ def test_corpus_renders() -> None:
     for path, page in html_files(files).items():
         assert page.errors == [], (path, page.errors[:3])
         for tag, attrs in page.tags:
-            assert tag not in ("script", "iframe", "object"), path
+            assert tag not in ("iframe", "object") and (tag != "script" or is_our_script(tag, attrs)), path
             for name, value in attrs.items():
                 assert not name.startswith("on"), (path, tag, name)
                 if name in ("href", "src"):

@@ -89,7 +89,8 @@ def render_calendar(views: Sequence[NepView], as_of: int, authority: str, base: 
         "X-WR-CALNAME:NeuroShard NEPs",
     ]
 
-    def event(uid: str, start: int, end: int | None, summary: str, description: str, page: str) -> None:
+    def event(uid: str, start: int, end: int | None, summary: str, description: str, page: str,
+              alarm: str = "") -> None:
         lines.extend(["BEGIN:VEVENT", f"UID:{uid}@{authority}", f"DTSTAMP:{ics_time(as_of)}", f"DTSTART:{ics_time(start)}"])
         if end is not None:
             lines.append(f"DTEND:{ics_time(end)}")
@@ -97,6 +98,10 @@ def render_calendar(views: Sequence[NepView], as_of: int, authority: str, base: 
         lines.append(f"DESCRIPTION:{ics_escape(description)}")
         if base:
             lines.append(f"URL:{base}{page}")
+        if alarm:
+            # A reminder one day before the event ends (the vote closes), for every subscriber's calendar.
+            lines.extend(["BEGIN:VALARM", "ACTION:DISPLAY", "TRIGGER;RELATED=END:-P1D",
+                          f"DESCRIPTION:{ics_escape(alarm)}", "END:VALARM"])
         lines.append("END:VEVENT")
 
     for v in views:
@@ -108,7 +113,7 @@ def render_calendar(views: Sequence[NepView], as_of: int, authority: str, base: 
         if voted and s.voting_start is not None and s.voting_end is not None:
             event(f"nep-{v.nep:04d}-voting", s.voting_start, s.voting_end, f"Vote on {name}",
                   f"Voting window of {v.label} (votes count from {rfc3339(s.voting_start)} until before "
-                  f"{rfc3339(s.voting_end)}).", v.page)
+                  f"{rfc3339(s.voting_end)}).", v.page, alarm=f"Voting on {v.label} closes in one day")
         if s.outcome is Outcome.APPROVED and s.activates_at is not None:
             event(f"nep-{v.nep:04d}-activation", s.activates_at, None, f"{name} activates",
                   f"{v.label} comes into force.", v.page)

@@ -18,8 +18,8 @@ def rfc3339(t: int | None) -> str | None:
 
 
 def human_instant(t: int) -> str:
-    fmt = "%Y-%m-%d %H:%M UTC" if t % 60 == 0 else "%Y-%m-%d %H:%M:%S UTC"
-    return time.strftime(fmt, time.gmtime(t))
+    """The one form of an instant in text: ``2026-03-01 00:00 UTC`` (the exact second is in ``<time datetime>``)."""
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(t))
 
 
 def dec_str(d: Decimal) -> str:
@@ -86,7 +86,7 @@ def value_display(v: Any) -> str:
     if isinstance(v, Decimal):
         return dec_str(v)
     if isinstance(v, float):
-        return repr(v)
+        return float_str(v)
     if isinstance(v, (int, str)):
         return str(v)
     return json.dumps(jsonable(v), sort_keys=True, ensure_ascii=False)
@@ -112,3 +112,25 @@ def normalise_base(base_url: str) -> str:
         raise ValueError(f"base URL must be an absolute http(s) URL, got {base_url!r}")
     return base if base.endswith("/") else base + "/"
 
+
+
+def float_str(v: float) -> str:
+    """A float in plain notation, as an author writes it: ``0.000002``, never ``2e-06``."""
+    if v != v or v in (float("inf"), float("-inf")):
+        return repr(v)
+    return format(Decimal(repr(v)), "f")
+
+
+def signed_pct(d: Decimal) -> str:
+    """A relative change, ``+40 %``, ``-12.5 %``: at most one decimal, truncated toward zero, trailing zeros dropped."""
+    q = d.quantize(Decimal("0.1"), rounding=ROUND_DOWN)
+    if q == 0 and d != 0:
+        return ("+" if d > 0 else "-") + "<0.1 %"
+    text = format(q.normalize(), "f")
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return ("+" if q > 0 else "±" if q == 0 else "") + text + " %"
+
+
+def nowrap(text: str) -> str:
+    """Spaces inside a number-with-unit or a date become non-breaking, so it never wraps mid-token."""
+    return text.replace(" ", "\u00a0")

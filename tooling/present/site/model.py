@@ -50,17 +50,31 @@ PAGE_IDS = frozenset(
     }
 )
 
-#: Sortable columns of the all-NEPs table: key -> (header, page).
-SORT_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("number", "NEP", "neps.html"),
-    ("type", "Type", "neps-by-type.html"),
-    ("status", "Status", "neps-by-status.html"),
-    ("title", "Title", "neps-by-title.html"),
-    ("authors", "Authors", "neps-by-authors.html"),
-    ("created", "Created", "neps-by-created.html"),
-    ("submitted", "Submitted", "neps-by-submitted.html"),
-    ("voting_end", "Voting ends", "neps-by-voting-end.html"),
-    ("activates", "Activates", "neps-by-activates.html"),
+#: Orders of the all-NEPs list: key -> (label, page). ``neps.html`` itself groups NEPs by status.
+SORT_ORDERS: tuple[tuple[str, str, str], ...] = (
+    ("number", "by number", "neps-by-number.html"),
+    ("newest", "newest first", "neps-newest.html"),
+    ("type", "by type", "neps-by-type.html"),
+    ("status", "by status", "neps-by-status.html"),
+    ("title", "by title", "neps-by-title.html"),
+    ("authors", "by authors", "neps-by-authors.html"),
+    ("created", "by creation date", "neps-by-created.html"),
+    ("submitted", "by submission date", "neps-by-submitted.html"),
+    ("voting_end", "by end of voting", "neps-by-voting-end.html"),
+    ("activates", "by activation date", "neps-by-activates.html"),
+)
+SORT_COLUMNS = SORT_ORDERS  # the older name
+
+#: Columns of every NEP table: (header, the sort order its header links to, or "").
+TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("NEP", "number"),
+    ("Title and what changes", "title"),
+    ("Type", "type"),
+    ("Status", "status"),
+    ("Outcome", ""),
+    ("Submitted", "submitted"),
+    ("Voting ends", "voting_end"),
+    ("Activates", "activates"),
 )
 
 TAG_YEAR = "2025"  # the tag: URI date (RFC 4151); fixed so ids never change
@@ -73,12 +87,15 @@ XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 @dataclass(frozen=True)
 class SiteInput:
+    """Everything the site is rendered from; ``repo_url`` (http(s), optional) links sources and histories."""
+
     as_of: int
     governance: Governance
     proposals: Sequence[Proposal]
     states: Mapping[int, NEPState]
     protocol: ProtocolState
     base_url: str = ""
+    repo_url: str = ""
 
 def page_name(nep: int) -> str:
     return f"nep-{nep:04d}.html"

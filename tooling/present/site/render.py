@@ -2,102 +2,53 @@
 
 from __future__ import annotations
 
-import re
-import time
-from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Mapping
 
-from tooling.core.model import NEPStatus, NEPType
+from markupsafe import Markup
+
+from tooling.core.model import NEPStatus
 from tooling.present.site.api import json_bytes, nep_json, sorted_votes, votes_json
+from tooling.present.site.banner import banner
+from tooling.present.site.changes import summarise
+from tooling.present.site.env import make_environment
 from tooling.present.site.feeds import render_calendar, status_events, tag_authority
-from tooling.present.site.fmt import (
-    dec_display,
-    duration,
-    human_instant,
-    normalise_base,
-    pct,
-    pct_str,
-    rfc3339,
-    safe_url,
-    value_display,
-)
+from tooling.present.site.fmt import normalise_base, rfc3339, safe_url
 from tooling.present.site.markdown import make_markdown, render_markdown
 from tooling.present.site.model import (
-    DASHBOARD_STATUS_ORDER,
     FEED_LIMIT,
     GITHUB_HANDLE,
     SITE_DIR,
-    SORT_COLUMNS,
+    SORT_ORDERS,
+    TABLE_COLUMNS,
     TAG_YEAR,
-    XML_INVALID,
     SiteInput,
     api_name,
     page_name,
 )
+from tooling.present.site.pages import dashboard, index_pages, protocol_json, protocol_page
 from tooling.present.site.schema import NEPS_SCHEMA
-from tooling.present.site.views import NepView, impact_rows, sort_key, tally_view, timeline
-
-if TYPE_CHECKING:  # pragma: no cover
-    from jinja2 import Environment
+from tooling.present.site.svg import stake_chart, turnout_chart
+from tooling.present.site.views import NepView, impact_rows, tally_view, timeline
 
 
-def make_environment(templates: Path) -> Environment:
-    """One Jinja environment per build: autoescape everywhere, undefined names are errors."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-    from markupsafe import Markup, escape
-
-    env = Environment(
-        loader=FileSystemLoader(str(templates)),
-        autoescape=True,
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-    # Memos live as long as this environment, i.e. one build; instants repeat a lot (votes, tables).
-    when_memo: dict[int, Markup] = {}
-    day_memo: dict[int, Markup] = {}
-
-    def when(t: int | None, empty: str = "—") -> Markup:
-        if t is None:
-            return escape(empty)
-        m = when_memo.get(t)
-        if m is None:
-            # Both parts are digits and punctuation we format ourselves: nothing to escape.
-            m = when_memo[t] = Markup(f'<time datetime="{rfc3339(t)}">{human_instant(t)}</time>')
-        return m
-
-    def day(t: int | None, empty: str = "—") -> Markup:
-        if t is None:
-            return escape(empty)
-        m = day_memo.get(t)
-        if m is None:
-            m = day_memo[t] = Markup(f'<time datetime="{rfc3339(t)}">{time.strftime("%Y-%m-%d", time.gmtime(t))}</time>')
-        return m
-
-    env.filters.update(
-        when=when,
-        day=day,
-        rfc3339=rfc3339,
-        dec=dec_display,
-        duration=duration,
-        pct=lambda d: pct_str(pct(d, Decimal(1))),
-        value=value_display,
-        nep_label=lambda n: f"NEP-{n:04d}",
-        nep_page=page_name,
-        # XML 1.0 has no place for most control characters, even escaped; validate reports them, the feed drops them.
-        xml_text=lambda t: XML_INVALID.sub("", str(t)),
-        reason=lambda r: "" if r is None else str(r.value if hasattr(r, "value") else r).replace("_", " "),
-    )
-    return env
+def repo_links(repo_url: str, path: str) -> Mapping[str, str] | None:
+    """Source and history links of a file in a GitHub-style repository (``/blob/HEAD/…``, ``/commits/HEAD/…``)."""
+    repo = safe_url(repo_url)
+    if repo is None:
+        return None
+    repo = repo.rstrip("/")
+    if repo.endswith(".git"):
+        repo = repo[: -len(".git")]
+    return {"repo": repo, "source": f"{repo}/blob/HEAD/{path}", "history": f"{repo}/commits/HEAD/{path}"}
 
 
 def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, bytes]:
     """Every file of the site as ``{relative path: bytes}``; a pure function of ``inp``."""
     site = site_dir or SITE_DIR
     base = normalise_base(inp.base_url)
+    if inp.repo_url.strip() and safe_url(inp.repo_url) is None:
+        raise ValueError(f"repository URL must be an absolute http(s) URL, got {inp.repo_url!r}")
     as_of = inp.as_of
     proposals = sorted(inp.proposals, key=lambda p: p.nep)
     numbers = [p.nep for p in proposals]
@@ -121,6 +72,7 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
     for p in proposals:
         s = inp.states[p.nep]
         record = nep_json(p, s, superseded_by=superseded_by[p.nep], required_by=required_by[p.nep])
+        record["changes_summary"] = summarise(p).text()
         views.append(
             NepView(
                 proposal=p,
@@ -140,6 +92,7 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
                 supersedes=tuple(sorted(p.supersedes)),
                 superseded_by=tuple(record["superseded_by"]),
                 tally=None if s.tally is None else tally_view(s.tally),
+                changes=summarise(p),
                 record=record,
             )
         )
@@ -153,41 +106,18 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
         "network": inp.governance.network,
         "protocol": inp.protocol,
         "known": known,
-        "status_values": [s.value for s in NEPStatus],
-        "type_values": [t for t in NEPType],
-        "sort_columns": SORT_COLUMNS,
+        "sort_orders": SORT_ORDERS,
+        "table_columns": TABLE_COLUMNS,
+        "feed_href": "feed.xml",  # pages link relatively (they work from file://); the feed itself uses base
     }
     files: dict[str, bytes] = {}
 
     def page(path: str, template: str, **ctx: Any) -> None:
-        files[path] = env.get_template(template).render(**common, **ctx).encode("utf-8")
+        files[path] = env.get_template(template).render(**{**common, **ctx}).encode("utf-8")
 
-    # Dashboard
-    counts = [(st.value, sum(1 for v in views if v.state.status is st)) for st in DASHBOARD_STATUS_ORDER]
-    voting = sorted((v for v in views if v.state.status is NEPStatus.VOTING),
-                    key=lambda v: (v.state.voting_end or 0, v.nep))
-    review = sorted((v for v in views if v.state.status is NEPStatus.REVIEW),
-                    key=lambda v: (v.state.voting_start or 0, v.nep))
-    upcoming = sorted((v for v in views if v.state.status is NEPStatus.SCHEDULED),
-                      key=lambda v: (v.state.activates_at or 0, v.nep))
-    page("index.html", "index.html", nav="index", counts=counts, total=len(views), voting=voting,
-         review=review, upcoming=upcoming, recent=events[:10])
-
-    # Index pages: all NEPs sorted by each column, one page per status and per type.
-    for key, label, path in SORT_COLUMNS:
-        rows = sorted(views, key=sort_key(key))
-        page(path, "list.html", nav="neps", heading="All NEPs", rows=rows, sort_key=key, sortable=True,
-             sort_label=label.lower(), caption=f"All {len(rows)} NEPs, sorted by {label.lower()}", intro="")
-    for st in NEPStatus:
-        rows = [v for v in views if v.state.status is st]
-        page(f"status-{st.value}.html", "list.html", nav="neps", heading=f"Status: {st.value}", rows=rows,
-             sort_key="number", sortable=False, sort_label="number", caption=f"NEPs with status {st.value} ({len(rows)})",
-             intro=st.value)
-    for ty in NEPType:
-        rows = [v for v in views if v.proposal.type is ty]
-        page(f"type-{ty.value}.html", "list.html", nav="neps", heading=f"Type: {ty.label}", rows=rows,
-             sort_key="number", sortable=False, sort_label="number", caption=f"{ty.label} proposals ({len(rows)})",
-             intro="")
+    # Dashboard and index pages (grouped by status, every order, one page per status and per type).
+    for path, template, ctx in [dashboard(views, events), *index_pages(views)]:
+        page(path, template, **ctx)
 
     # One page and one JSON file per NEP.
     for v in views:
@@ -208,7 +138,14 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
             github=lambda h: h if h and GITHUB_HANDLE.match(h) else None,
             votes=[] if v.state.tally is None else sorted_votes(v.state.tally),
             body=body,
-            body_html=markup(body.html),
+            body_html=Markup(body.html),
+            banner=banner(v.proposal, v.state, as_of),
+            turnout_picture=None if v.state.tally is None or v.state.voting_start is None
+            or v.state.voting_end is None else turnout_chart(v.state.tally, v.state.voting_start,
+                                                              v.state.voting_end, as_of),
+            stake_picture=None if v.state.tally is None else stake_chart(v.state.tally),
+            links=repo_links(inp.repo_url, v.proposal.path),
+            vote_first=v.state.status is NEPStatus.VOTING,
             verify_at=rfc3339(tally_at if tally_at is not None else as_of),
         )
         record = dict(v.record)
@@ -217,18 +154,10 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
         files[v.api] = json_bytes(record)
 
     # Protocol in force.
-    proto = inp.protocol
-    params = [
-        (k, value_display(proto.parameters[k]), proto.set_by.get(k)) for k in sorted(proto.parameters)
-    ]
-    feature_by = {}
-    for k, n in proto.set_by.items():
-        name = k.rsplit(".", 1)[-1]
-        if name.startswith("feature_") and proto.parameters.get(k) is True:
-            feature_by[name[len("feature_"):]] = n
-    features = [(f, feature_by.get(f)) for f in proto.features]
-    page("protocol.html", "protocol.html", nav="protocol", params=params, features=features,
-         versions=list(proto.versions), genesis_version=inp.governance.protocol_version)
+    genesis_version = inp.governance.protocol_version
+    path, template, ctx = protocol_page(views, inp.protocol, genesis_version)
+    page(path, template, **ctx)
+    files["api/protocol.json"] = json_bytes(protocol_json(views, inp.protocol, genesis_version, as_of))
 
     # Machine-readable outputs.
     files["api/neps.json"] = json_bytes(
@@ -254,8 +183,3 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
             files["static/" + path.relative_to(static).as_posix()] = path.read_bytes()
     return dict(sorted(files.items()))
 
-
-def markup(html: str) -> Any:
-    from markupsafe import Markup
-
-    return Markup(html)

@@ -131,6 +131,7 @@ NEPS_SCHEMA: dict[str, Any] = {
                     ]
                 },
                 "tally": {"oneOf": [{"type": "null"}, {"$ref": "#/$defs/tally"}]},
+                "changes_summary": {"type": "string"},
                 "page": {"type": "string"},
                 "api": {"type": "string"},
             },

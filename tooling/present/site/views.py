@@ -9,6 +9,7 @@ from typing import Any, Mapping
 from tooling.core import timeline as _timeline
 from tooling.core.economics import change, describe_field
 from tooling.core.model import IMPACT_FIELDS, EconomicImpact, NEPState, Outcome, Proposal, Tally, VoteCode
+from tooling.present.site.changes import ChangeSummary
 from tooling.present.site.fmt import pct, pct_str, value_display
 from tooling.present.site.model import STATUS_RANK, TYPE_RANK
 
@@ -144,7 +145,24 @@ class NepView:
     supersedes: tuple[int, ...]
     superseded_by: tuple[int, ...]
     tally: TallyView | None
+    changes: ChangeSummary
     record: Mapping[str, Any] = field(repr=False)
+
+    @property
+    def outcome(self) -> str:
+        """The decision in a word or two for lists: approved, rejected (no quorum), or "" while undecided."""
+        s = self.state
+        if s.outcome is None:
+            return ""
+        return s.outcome.value + ("" if s.reason is None else f" ({s.reason.value.replace('_', ' ')})")
+
+    @property
+    def newest(self) -> int:
+        """The NEP's latest dated event, for newest-first lists (undated drafts by number)."""
+        s = self.state
+        dated = [t for t in (s.submitted, s.voting_start, s.decided_at, s.activated, s.withdrawn_at, s.deprecated_at)
+                 if t is not None]
+        return max(dated) if dated else 0
 
     @property
     def submitted(self) -> int | None:
@@ -167,6 +185,7 @@ def sort_key(column: str) -> Any:
 
     keys = {
         "number": lambda v: (v.nep,),
+        "newest": lambda v: (-v.newest, -v.nep),
         "type": lambda v: (TYPE_RANK.get(v.proposal.type, 99), v.nep),
         "status": lambda v: (STATUS_RANK[v.state.status], v.nep),
         "title": lambda v: (v.title.casefold(), v.nep),

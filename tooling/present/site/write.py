@@ -68,7 +68,7 @@ def write_site(files: Mapping[str, bytes], out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(root: Path, as_of: int, out: Path, *, base_url: str = "") -> int:
+def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: str = "") -> int:
     """``nep site build``: read the repository at ``as_of``, render, write; returns the number of files.
 
     Proposals the lifecycle cannot evaluate (invalid type or number) are left
@@ -88,6 +88,7 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "") -> int:
             states=ev.states,
             protocol=ev.protocol(),
             base_url=base_url,
+            repo_url=repo_url,
         )
     )
     write_site(files, out)

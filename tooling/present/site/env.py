@@ -1,0 +1,69 @@
+"""The Jinja environment of one build: autoescape everywhere, strict undefined names, the site's filters."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from markupsafe import Markup, escape
+
+from tooling.present.site.fmt import dec_display, duration, human_instant, pct, pct_str, rfc3339, value_display
+from tooling.present.site.model import XML_INVALID, page_name
+
+if TYPE_CHECKING:  # pragma: no cover
+    from jinja2 import Environment
+
+
+def make_environment(templates: Path) -> Environment:
+    """One Jinja environment per build: autoescape everywhere, undefined names are errors."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+    # Memos live as long as this environment, i.e. one build; instants repeat a lot (votes, tables).
+    when_memo: dict[int, Markup] = {}
+    day_memo: dict[int, Markup] = {}
+
+    def when(t: int | None, empty: str = "—") -> Markup:
+        if t is None:
+            return escape(empty)
+        m = when_memo.get(t)
+        if m is None:
+            # Digits and punctuation we format ourselves: nothing to escape. The exact second is in the
+            # datetime attribute (and its tooltip); the text has the site's one form, to the minute.
+            exact = rfc3339(t)
+            m = when_memo[t] = Markup(f'<time datetime="{exact}" title="{exact}">{human_instant(t)}</time>')
+        return m
+
+    def day(t: int | None, empty: str = "—") -> Markup:
+        if t is None:
+            return escape(empty)
+        m = day_memo.get(t)
+        if m is None:
+            m = day_memo[t] = Markup(f'<time datetime="{rfc3339(t)}">{time.strftime("%Y-%m-%d", time.gmtime(t))}</time>')
+        return m
+
+    env.filters.update(
+        when=when,
+        day=day,
+        rfc3339=rfc3339,
+        dec=dec_display,
+        duration=duration,
+        pct=lambda d: pct_str(pct(d, Decimal(1))),
+        value=value_display,
+        nep_label=lambda n: f"NEP-{n:04d}",
+        nep_page=page_name,
+        # XML 1.0 has no place for most control characters, even escaped; validate reports them, the feed drops them.
+        xml_text=lambda t: XML_INVALID.sub("", str(t)),
+        reason=lambda r: "" if r is None else str(r.value if hasattr(r, "value") else r).replace("_", " "),
+    )
+    return env
