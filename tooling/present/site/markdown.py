@@ -125,6 +125,8 @@ def render_markdown(md: MarkdownIt, text: str, known_neps: frozenset[int] = froz
         elif tok.type == "th_open":
             tok.attrSet("scope", "col")
         elif tok.type == "inline" and tok.children:
+            if i >= 2 and tokens[i - 2].type == "list_item_open":
+                _task_item(tokens[i - 2], tok)
             for c in tok.children:
                 if c.type == "link_open":
                     m = NEP_MD_LINK.match(c.attrGet("href") or "")
@@ -132,6 +134,27 @@ def render_markdown(md: MarkdownIt, text: str, known_neps: frozenset[int] = froz
                         c.attrSet("href", page_name(int(m.group(1))) + (m.group(2) or ""))
     html = md.renderer.render(tokens, md.options, env)
     return RenderedBody(html, _nest_toc(flat))
+
+
+_TASK = re.compile(r"^\[([ xX])\]\s+")
+
+
+def _task_item(item: Any, inline: Any) -> None:
+    """``- [ ] text`` / ``- [x] text`` (GitHub task lists): a box mark instead of the literal brackets."""
+    first = inline.children[0]
+    m = _TASK.match(first.content) if first.type == "text" else None
+    if m is None:
+        return
+    from markdown_it.token import Token
+
+    done = m.group(1) != " "
+    first.content = first.content[m.end():]
+    mark = Token("html_inline", "", 0)
+    # Fixed markup of our own (the author's text stays in text tokens, escaped as usual).
+    mark.content = ('<span class="task done" role="img" aria-label="done">☑</span> ' if done
+                    else '<span class="task" role="img" aria-label="to do">☐</span> ')
+    inline.children.insert(0, mark)
+    item.attrSet("class", "task-item")
 
 
 def _nest_toc(flat: Sequence[tuple[int, str, str]]) -> tuple[TocEntry, ...]:

@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from tooling.core.model import NEPStatus
 from tooling.present.site.api import json_bytes, nep_json, sorted_votes, votes_json
-from tooling.present.site.banner import banner
+from tooling.present.site.banner import banner, tally_parts
 from tooling.present.site.changes import summarise
 from tooling.present.site.env import make_environment
 from tooling.present.site.feeds import render_calendar, status_events, tag_authority
@@ -104,6 +104,7 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
     common = {
         "as_of": as_of,
         "network": inp.governance.network,
+        "tally_parts": tally_parts,
         "protocol": inp.protocol,
         "known": known,
         "sort_orders": SORT_ORDERS,
