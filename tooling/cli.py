@@ -119,6 +119,8 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument("--out", default="_site", metavar="DIR")
     sb.add_argument("--base-url", default=os.environ.get("NEP_SITE_BASE_URL", ""), metavar="URL",
                     help="absolute URL of the site, for the feed (default: $NEP_SITE_BASE_URL)")
+    sb.add_argument("--repo-url", default=os.environ.get("NEP_SITE_REPO_URL", ""), metavar="URL",
+                    help="web address of the NEP repository, for source and history links (default: $NEP_SITE_REPO_URL)")
 
     b = sub.add_parser("bench", help="synthetic benchmark")
     b.add_argument("--neps", type=int, default=1000)
@@ -451,7 +453,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     if not out.is_absolute():
         out = Path.cwd() / out
     try:
-        count = build(_root(args), _as_of(args), out, base_url=args.base_url)
+        count = build(_root(args), _as_of(args), out, base_url=args.base_url, repo_url=args.repo_url)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     _emit(f"wrote {count} files to {args.out}\n")
