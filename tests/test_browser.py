@@ -186,7 +186,7 @@ def test_dashboard_in_chromium(browser: object, served: str, tmp_path: Path) -> 
     assert page.locator("main h1").inner_text() == "NeuroShard Enhancement Proposals"
     card = page.locator("#h-now + .cards > article.card")
     assert "NEP-0003" in card.locator("h3").inner_text()
-    assert card.locator(".time-left").inner_text() == "5 d 0 h left"  # white-space: nowrap keeps it whole
+    assert card.locator(".time-left").inner_text() == "5d left"  # white-space: nowrap keeps it whole
     assert card.locator(".bar").count() == 2
     # The stylesheet loaded: the quorum line is positioned by CSS, the yes bar has width.
     assert page.locator(".bar .line").first.evaluate("e => getComputedStyle(e).position") == "absolute"
@@ -206,7 +206,7 @@ def test_nep_page_in_chromium(browser: object, served: str, tmp_path: Path) -> N
     response = page.goto(served + "nep-0003.html", wait_until="load")
     assert response is not None and response.status == 200
     tally = page.locator("#nep-tally").locator("xpath=..")
-    assert "Turnout 20.00 %" in tally.inner_text()
+    assert "Turnout 20.0 %" in tally.inner_text()
     assert tally.locator(".bar").count() == 2
     assert page.locator("ol.timeline li.phase.current .phase-name").inner_text() == "Voting"
     assert page.locator("ol.timeline li.phase").count() == 5

@@ -17,7 +17,6 @@ banners), ``svg`` (pictures), ``feeds`` (feed and calendar), ``render``
 
 from tooling.present.site.api import nep_json, tally_summary, votes_json
 from tooling.present.site.feeds import FeedEvent, ics_escape, ics_fold, render_calendar, status_events
-from tooling.present.site.fmt import dec_str, rfc3339
 from tooling.present.site.markdown import make_markdown, render_markdown, slugify, validate_link
 from tooling.present.site.model import SITE_DIR, SORT_COLUMNS, SiteInput, api_name, page_name
 from tooling.present.site.render import make_environment, render_site
@@ -27,7 +26,7 @@ from tooling.present.site.write import SITE_MARKER, build, write_site
 
 __all__ = [
     "FeedEvent", "NEPS_SCHEMA", "SITE_DIR", "SITE_MARKER", "SORT_COLUMNS", "SiteInput", "api_name", "build",
-    "dec_str", "ics_escape", "ics_fold", "impact_rows", "make_environment", "make_markdown", "nep_json",
-    "page_name", "render_calendar", "render_markdown", "render_site", "rfc3339", "slugify", "status_events",
+    "ics_escape", "ics_fold", "impact_rows", "make_environment", "make_markdown", "nep_json",
+    "page_name", "render_calendar", "render_markdown", "render_site", "slugify", "status_events",
     "tally_summary", "tally_view", "timeline", "validate_link", "votes_json", "write_site",
 ]

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any, Iterable
 
 from tooling.core.model import IMPACT_FIELDS, NEPState, Proposal, Tally, VoteCode, VoteResult
-from tooling.present.site.fmt import dec_str, jsonable, ratio, rfc3339
+from tooling.present.format import decimal_str, format_instant, jsonable, scaled
 from tooling.present.site.model import api_name, page_name
+
+
+def _ratio(part: Decimal, whole: Decimal) -> Decimal | None:
+    """part/whole truncated to 4 places (never rounded up onto a threshold); None when whole is 0."""
+    return None if whole <= 0 else Decimal(scaled(part, whole, 10_000)).scaleb(-4)
 
 
 def sorted_votes(t: Tally) -> list[VoteResult]:
@@ -16,28 +22,28 @@ def sorted_votes(t: Tally) -> list[VoteResult]:
 def tally_summary(t: Tally) -> dict[str, Any]:
     """The tally without its votes, for api/neps.json (decimals as strings)."""
     voted = t.turnout_stake
-    turnout = ratio(voted, t.total_stake, 4)
-    yes_share = ratio(t.yes, t.yes + t.no, 4)
+    turnout = _ratio(voted, t.total_stake)
+    yes_share = _ratio(t.yes, t.yes + t.no)
     counted = sum(1 for v in t.votes if v.counted)
     pending = sum(1 for v in t.votes if not v.counted and v.code is VoteCode.PENDING)
     return {
         "final": t.final,
-        "as_of": rfc3339(t.as_of),
-        "yes": dec_str(t.yes),
-        "no": dec_str(t.no),
-        "abstain": dec_str(t.abstain),
-        "voted": dec_str(voted),
-        "total_stake": dec_str(t.total_stake),
-        "turnout": None if turnout is None else dec_str(turnout),
-        "yes_share": None if yes_share is None else dec_str(yes_share),
-        "quorum": dec_str(t.quorum),
-        "approval": dec_str(t.approval),
+        "as_of": format_instant(t.as_of),
+        "yes": decimal_str(t.yes),
+        "no": decimal_str(t.no),
+        "abstain": decimal_str(t.abstain),
+        "voted": decimal_str(voted),
+        "total_stake": decimal_str(t.total_stake),
+        "turnout": None if turnout is None else decimal_str(turnout),
+        "yes_share": None if yes_share is None else decimal_str(yes_share),
+        "quorum": decimal_str(t.quorum),
+        "approval": decimal_str(t.approval),
         "quorum_reached": t.quorum_reached,
         "approval_reached": t.approval_reached,
         "outcome": None if t.outcome is None else t.outcome.value,
         "projected_outcome": t.projected_outcome.value,
         "reason": None if t.reason is None else t.reason.value,
-        "decided_at": rfc3339(t.decided_at),
+        "decided_at": format_instant(t.decided_at),
         "votes_counted": counted,
         "votes_rejected": len(t.votes) - counted - pending,
         "votes_pending": pending,
@@ -50,11 +56,11 @@ def votes_json(t: Tally) -> list[dict[str, Any]]:
             "voter": v.voter,
             "path": v.path,
             "choice": v.choice,
-            "weight": dec_str(v.weight),
+            "weight": decimal_str(v.weight),
             "counted": v.counted,
             "code": None if v.code is None else v.code.value,
-            "timestamp": rfc3339(v.timestamp),
-            "included_at": rfc3339(v.included_at),
+            "timestamp": format_instant(v.timestamp),
+            "included_at": format_instant(v.included_at),
             "reason": v.reason,
         }
         for v in sorted_votes(t)
@@ -97,15 +103,15 @@ def nep_json(
         "supersedes": sorted(p.supersedes),
         "superseded_by": sorted(sup_by),
         "resubmission_of": p.resubmission_of,
-        "submitted": rfc3339(s.submitted),
-        "voting_start": rfc3339(s.voting_start),
-        "voting_end": rfc3339(s.voting_end),
-        "decided_at": rfc3339(s.decided_at),
-        "activates_at": rfc3339(s.activates_at),
-        "activated": rfc3339(s.activated),
-        "deprecated_at": rfc3339(s.deprecated_at),
+        "submitted": format_instant(s.submitted),
+        "voting_start": format_instant(s.voting_start),
+        "voting_end": format_instant(s.voting_end),
+        "decided_at": format_instant(s.decided_at),
+        "activates_at": format_instant(s.activates_at),
+        "activated": format_instant(s.activated),
+        "deprecated_at": format_instant(s.deprecated_at),
         "deprecated_by": s.deprecated_by,
-        "withdrawn_at": rfc3339(s.withdrawn_at),
+        "withdrawn_at": format_instant(s.withdrawn_at),
         "content_hash": p.content_hash,
         "economic_impact": None if ei is None else {f.name: jsonable(getattr(ei, f.name)) for f in IMPACT_FIELDS},
         "impact_neutral": None if ei is None else ei.is_neutral(),

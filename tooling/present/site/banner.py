@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from tooling.core import timeline as _timeline
 from tooling.core.model import NEPStatus, Outcome, Proposal, NEPState, Tally
-from tooling.present.site.fmt import dec_display, duration, human_instant, pct, pct_str
+from tooling.present.format import amount_text, duration_text, instant_text, percent
 
 OK, WARN = "ok", "warn"
 
@@ -49,9 +49,9 @@ def quorum_shortfall(t: Tally) -> Decimal:
 
 def tally_parts(t: Tally) -> tuple[Part, ...]:
     """The provisional or final result in words: outcome, turnout vs quorum, yes vs approval."""
-    turnout = pct_str(pct(t.turnout_stake, t.total_stake))
-    quorum = pct_str(pct(t.quorum, Decimal(1)))
-    approval = pct_str(pct(t.approval, Decimal(1)))
+    turnout = percent(t.turnout_stake, t.total_stake)
+    quorum = percent(t.quorum, Decimal(1))
+    approval = percent(t.approval, Decimal(1))
     decisive = t.yes + t.no
     out: list[Part] = []
     if t.final:
@@ -62,13 +62,13 @@ def tally_parts(t: Tally) -> tuple[Part, ...]:
                         OK if t.projected_outcome is Outcome.APPROVED else WARN))
     if not t.quorum_reached and not t.final and t.total_stake > 0:
         more = quorum_shortfall(t)
-        out.append(Part(f"{dec_display(more.normalize())} NEURO more turnout reaches quorum", WARN))
-    out.append(Part(f"turnout {turnout} % of {quorum} % needed", OK if t.quorum_reached else WARN))
+        out.append(Part(f"{amount_text(more)} NEURO more turnout reaches quorum", WARN))
+    out.append(Part(f"turnout {turnout} of {quorum} needed", OK if t.quorum_reached else WARN))
     if decisive > 0:
-        out.append(Part(f"yes {pct_str(pct(t.yes, decisive))} % of {approval} % needed",
+        out.append(Part(f"yes {percent(t.yes, decisive)} of {approval} needed",
                         OK if t.approval_reached else WARN))
     else:
-        out.append(Part(f"no yes or no votes yet ({approval} % yes needed)", WARN))
+        out.append(Part(f"no yes or no votes yet ({approval} yes needed)", WARN))
     return tuple(out)
 
 
@@ -76,13 +76,13 @@ def banner(p: Proposal, s: NEPState, as_of: int) -> Banner:
     st = s.status
 
     def left(t: int | None) -> str:
-        return duration(t - as_of) if t is not None and t > as_of else ""
+        return duration_text(t - as_of) if t is not None and t > as_of else ""
 
     if st is NEPStatus.VOTING:
         parts = () if s.tally is None else tally_parts(s.tally)
         return Banner(st.value, "Voting open", "closes", s.voting_end, left(s.voting_end), parts)
     if st is NEPStatus.REVIEW:
-        parts = (Part(f"voting closes {human_instant(s.voting_end)}"),) if s.voting_end is not None else ()
+        parts = (Part(f"voting closes {instant_text(s.voting_end)}"),) if s.voting_end is not None else ()
         return Banner(st.value, "In review", "vote opens", s.voting_start, left(s.voting_start), parts)
     if st is NEPStatus.DRAFT:
         return Banner(st.value, "Draft", parts=(Part("not yet submitted: no vote is scheduled"),))

@@ -15,7 +15,8 @@ from typing import Any
 
 from tooling.core.economics import change, dec
 from tooling.core.model import IMPACT_FIELDS, EconomicImpact, ImpactField, ParameterChange, Proposal
-from tooling.present.site.fmt import signed_pct, value_display
+from tooling.present.format import amount_text, percent
+from tooling.present.site.fmt import value_display
 
 GAIN, COST, MIXED = "gain", "cost", "mixed"
 
@@ -82,6 +83,11 @@ def _number(v: Any) -> Decimal | None:
     return d if d.is_finite() else None
 
 
+def _signed(text: str) -> str:
+    """A relative change reads with its sign: "+40.0 %", "-12.5 %"."""
+    return text if text.startswith("-") or text.startswith("0.0 ") else "+" + text
+
+
 def relative_change(old: Any, new: Any) -> str:
     """``+40 %`` from 0.0005 to 0.0007; ``new`` when the old value is 0 or absent; "" if not numbers."""
     n = _number(new)
@@ -91,8 +97,8 @@ def relative_change(old: Any, new: Any) -> str:
     if o is None or n is None:
         return ""
     if o == 0:
-        return "new" if n != 0 else "±0 %"
-    return signed_pct((n - o) * 100 / abs(o))
+        return "new" if n != 0 else ""
+    return _signed(percent(n - o, abs(o)))
 
 
 def param_change_view(c: ParameterChange) -> ParamChangeView:
@@ -106,11 +112,11 @@ def _effect(ei: EconomicImpact, f: ImpactField) -> Effect:
     delta = change(ei, f)
     value = dec(getattr(ei, f.name))
     if f.unit == "x":
-        amount = signed_pct((value - 1) * 100)
+        amount = _signed(percent(value - 1, Decimal(1)))
     elif f.unit == "%":
-        amount = signed_pct(value)
+        amount = _signed(percent(value, Decimal(100)))
     elif f.unit == "NEURO":
-        amount = f"{value_display(value)} NEURO"
+        amount = f"{amount_text(value)} NEURO"
     elif f.unit == "delta":
         amount = ("+" if delta > 0 else "") + value_display(getattr(ei, f.name))
     else:

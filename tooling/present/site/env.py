@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from tooling.present.site.fmt import dec_display, duration, human_instant, pct, pct_str, rfc3339, value_display
+from tooling.present.format import amount_text, duration_text, format_date, format_instant, instant_text, percent
+from tooling.present.site.fmt import value_display
 from tooling.present.site.model import XML_INVALID, page_name
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,8 +40,7 @@ def make_environment(templates: Path) -> Environment:
         if m is None:
             # Digits and punctuation we format ourselves: nothing to escape. The exact second is in the
             # datetime attribute (and its tooltip); the text has the site's one form, to the minute.
-            exact = rfc3339(t)
-            m = when_memo[t] = Markup(f'<time datetime="{exact}" title="{exact}">{human_instant(t)}</time>')
+            m = when_memo[t] = Markup(f'<time datetime="{format_instant(t)}">{instant_text(t)}</time>')
         return m
 
     def day(t: int | None, empty: str = "—") -> Markup:
@@ -49,16 +48,16 @@ def make_environment(templates: Path) -> Environment:
             return escape(empty)
         m = day_memo.get(t)
         if m is None:
-            m = day_memo[t] = Markup(f'<time datetime="{rfc3339(t)}">{time.strftime("%Y-%m-%d", time.gmtime(t))}</time>')
+            m = day_memo[t] = Markup(f'<time datetime="{format_instant(t)}">{format_date(t)}</time>')
         return m
 
     env.filters.update(
         when=when,
         day=day,
-        rfc3339=rfc3339,
-        dec=dec_display,
-        duration=duration,
-        pct=lambda d: pct_str(pct(d, Decimal(1))),
+        rfc3339=format_instant,
+        dec=amount_text,
+        duration=duration_text,
+        pct=lambda d: percent(d, Decimal(1)),
         value=value_display,
         nep_label=lambda n: f"NEP-{n:04d}",
         nep_page=page_name,

@@ -9,7 +9,7 @@ from typing import Sequence
 
 from tooling.core import timeline as _timeline
 from tooling.core.model import NEPStatus, Outcome
-from tooling.present.site.fmt import rfc3339
+from tooling.present.format import format_instant
 from tooling.present.site.views import NepView
 
 @dataclass(frozen=True)
@@ -39,10 +39,10 @@ def status_events(views: Sequence[NepView], as_of: int) -> list[FeedEvent]:
         add(s.submitted, "submitted", f"{name} — submitted for review", "Submitted; the review period starts.")
         if s.reason not in _timeline.T0_REASONS and s.status is not NEPStatus.WITHDRAWN:
             add(s.voting_start, "voting-started", f"{name} — voting started",
-                f"Voting is open until {rfc3339(s.voting_end)}.")
+                f"Voting is open until {format_instant(s.voting_end)}.")
         if s.outcome is not None:
             if s.outcome is Outcome.APPROVED:
-                summary = f"Approved; activates at {rfc3339(s.activates_at)}."
+                summary = f"Approved; activates at {format_instant(s.activates_at)}."
             else:
                 summary = f"Rejected ({s.reason.value if s.reason else 'rejected'})."
             add(s.decided_at, "decided", f"{name} — {s.outcome.value}", summary)
@@ -112,8 +112,8 @@ def render_calendar(views: Sequence[NepView], as_of: int, authority: str, base: 
         )
         if voted and s.voting_start is not None and s.voting_end is not None:
             event(f"nep-{v.nep:04d}-voting", s.voting_start, s.voting_end, f"Vote on {name}",
-                  f"Voting window of {v.label} (votes count from {rfc3339(s.voting_start)} until before "
-                  f"{rfc3339(s.voting_end)}).", v.page, alarm=f"Voting on {v.label} closes in one day")
+                  f"Voting window of {v.label} (votes count from {format_instant(s.voting_start)} until before "
+                  f"{format_instant(s.voting_end)}).", v.page, alarm=f"Voting on {v.label} closes in one day")
         if s.outcome is Outcome.APPROVED and s.activates_at is not None:
             event(f"nep-{v.nep:04d}-activation", s.activates_at, None, f"{name} activates",
                   f"{v.label} comes into force.", v.page)

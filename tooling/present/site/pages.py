@@ -14,7 +14,8 @@ from typing import Any, Sequence
 from tooling.core.model import NEPStatus, NEPType, Outcome, ProtocolState
 from tooling.present.site.changes import relative_change
 from tooling.present.site.feeds import FeedEvent
-from tooling.present.site.fmt import jsonable, rfc3339, value_display
+from tooling.present.format import format_instant, jsonable
+from tooling.present.site.fmt import value_display
 from tooling.present.site.model import DASHBOARD_STATUS_ORDER, SORT_COLUMNS, SORT_ORDERS
 from tooling.present.site.svg import version_chart
 from tooling.present.site.views import NepView, sort_key
@@ -126,9 +127,9 @@ def protocol_page(views: Sequence[NepView], proto: ProtocolState, genesis_versio
     features = [(f, feature_by.get(f)) for f in proto.features]
     scheduled = sorted((v for v in views if v.state.status is NEPStatus.SCHEDULED and v.state.activates_at),
                        key=lambda v: (v.state.activates_at or 0, v.nep))
-    stops = [(genesis_version, "genesis", False)] + [(ver, rfc3339(at)[:10], False) for at, ver, _ in proto.versions]
+    stops = [(genesis_version, "genesis", False)] + [(ver, format_instant(at)[:10], False) for at, ver, _ in proto.versions]
     stops = stops[-_VERSION_STOPS:]
-    stops += [(v.changes.target_version, rfc3339(v.state.activates_at)[:10], True)
+    stops += [(v.changes.target_version, format_instant(v.state.activates_at)[:10], True)
               for v in scheduled if v.changes.target_version][:3]
     return ("protocol.html", "protocol.html", {
         "nav": "protocol", "params": params, "features": features, "versions": list(proto.versions),
@@ -141,17 +142,17 @@ def protocol_json(views: Sequence[NepView], proto: ProtocolState, genesis_versio
     """api/protocol.json: the version, features and parameters in force, their history and what is pending."""
     feature_by = _feature_by(proto)
     return {
-        "generated_at": rfc3339(as_of),
+        "generated_at": format_instant(as_of),
         "version": proto.version,
         "features": [{"name": f, "enabled_by": feature_by.get(f)} for f in proto.features],
         "parameters": {k: {"value": jsonable(proto.parameters[k]), "set_by": proto.set_by.get(k)}
                        for k in sorted(proto.parameters)},
         "history": [{"at": None, "version": genesis_version, "nep": None}]
-        + [{"at": rfc3339(at), "version": ver, "nep": n} for at, ver, n in proto.versions],
+        + [{"at": format_instant(at), "version": ver, "nep": n} for at, ver, n in proto.versions],
         "pending": [{"parameter": p.key, "new_value": p.new, "relative_change": p.relative, "nep": p.nep,
-                     "status": p.status, "at": rfc3339(p.at)} for p in _pending(views, proto)],
+                     "status": p.status, "at": format_instant(p.at)} for p in _pending(views, proto)],
         "scheduled_versions": [{"nep": v.nep, "version": v.changes.target_version,
-                                "activates_at": rfc3339(v.state.activates_at)}
+                                "activates_at": format_instant(v.state.activates_at)}
                                for v in views if v.state.status is NEPStatus.SCHEDULED
                                and v.state.outcome is Outcome.APPROVED and v.changes.target_version],
     }

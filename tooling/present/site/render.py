@@ -13,7 +13,8 @@ from tooling.present.site.banner import banner, tally_parts
 from tooling.present.site.changes import summarise
 from tooling.present.site.env import make_environment
 from tooling.present.site.feeds import render_calendar, status_events, tag_authority
-from tooling.present.site.fmt import normalise_base, rfc3339, safe_url
+from tooling.present.format import format_instant
+from tooling.present.site.fmt import normalise_base, safe_url
 from tooling.present.site.markdown import make_markdown, render_markdown
 from tooling.present.site.model import (
     FEED_LIMIT,
@@ -147,10 +148,10 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
             stake_picture=None if v.state.tally is None else stake_chart(v.state.tally),
             links=repo_links(inp.repo_url, v.proposal.path),
             vote_first=v.state.status is NEPStatus.VOTING,
-            verify_at=rfc3339(tally_at if tally_at is not None else as_of),
+            verify_at=format_instant(tally_at if tally_at is not None else as_of),
         )
         record = dict(v.record)
-        record["generated_at"] = rfc3339(as_of)
+        record["generated_at"] = format_instant(as_of)
         record["votes"] = [] if v.state.tally is None else votes_json(v.state.tally)
         files[v.api] = json_bytes(record)
 
@@ -162,7 +163,7 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
 
     # Machine-readable outputs.
     files["api/neps.json"] = json_bytes(
-        {"generated_at": rfc3339(as_of), "neps": {str(v.nep): v.record for v in views}}
+        {"generated_at": format_instant(as_of), "neps": {str(v.nep): v.record for v in views}}
     )
     files["api/neps.schema.json"] = json_bytes(NEPS_SCHEMA)
     authority = tag_authority(inp.governance.network)
@@ -174,7 +175,7 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
         events=feed_events,
         feed_id=f"tag:{authority},{TAG_YEAR}:neps/status",
         entry_id=lambda e: f"tag:{authority},{TAG_YEAR}:nep-{e.nep:04d}/{e.kind}/{e.at}",
-        updated=rfc3339(feed_events[0].at if feed_events else as_of),
+        updated=format_instant(feed_events[0].at if feed_events else as_of),
     )
     files["calendar.ics"] = render_calendar(views, as_of, authority, base)
 

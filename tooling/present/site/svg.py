@@ -16,7 +16,7 @@ from typing import Sequence
 from markupsafe import Markup, escape
 
 from tooling.core.model import Tally
-from tooling.present.site.fmt import dec_display, human_instant, pct, pct_str
+from tooling.present.format import amount_text, instant_text, percent
 
 _W, _H = 640, 220  # viewBox of the charts; they scale to the column width
 _L, _R, _T, _B = 48, 16, 14, 40  # plot margins
@@ -75,19 +75,19 @@ def turnout_chart(t: Tally, start: int, end: int, as_of: int, ident: str = "turn
         f'<text class="tick" x="{_L - 6}" y="{_T + ph}" text-anchor="end">0 %</text>',
         f'<text class="tick" x="{_L - 6}" y="{_n(y(top)) }" text-anchor="end" dominant-baseline="hanging">{_n(top)} %</text>',
         f'<line class="quorum" x1="{_L}" y1="{qy}" x2="{_L + pw}" y2="{qy}"/>',
-        f'<text class="mark" x="{_L + pw}" y="{qy}" dy="-4" text-anchor="end">quorum {pct_str(pct(t.quorum, Decimal(1)))} %</text>',
+        f'<text class="mark" x="{_L + pw}" y="{qy}" dy="-4" text-anchor="end">quorum {percent(t.quorum, Decimal(1))}</text>',
         f'<polyline class="series" points="{path}"/>',
-        f'<text class="tick" x="{_L}" y="{_H - 8}">{escape(human_instant(start))}</text>',
-        f'<text class="tick" x="{_L + pw}" y="{_H - 8}" text-anchor="end">{escape(human_instant(end))}</text>',
+        f'<text class="tick" x="{_L}" y="{_H - 8}">{escape(instant_text(start))}</text>',
+        f'<text class="tick" x="{_L + pw}" y="{_H - 8}" text-anchor="end">{escape(instant_text(end))}</text>',
     ]
     if start < as_of < end:
         nx = _n(x(as_of))
         body.append(f'<line class="now" x1="{nx}" y1="{_T}" x2="{nx}" y2="{_T + ph}"/>')
         body.append(f'<text class="mark" x="{nx}" y="{_T + ph + 14}" text-anchor="middle">now</text>')
     reached = next((at for at, _ in _cumulative(counted) if _ >= t.quorum * t.total_stake), None)
-    words = (f"{len(counted)} counted votes bring turnout to {pct_str(pct(final_pct, Decimal(100)))} % of the "
-             f"snapshot stake against a quorum of {pct_str(pct(t.quorum, Decimal(1)))} %; ")
-    words += (f"the quorum was reached at {human_instant(reached)}." if reached is not None
+    words = (f"{len(counted)} counted votes bring turnout to {percent(final_pct, Decimal(100))} of the "
+             f"snapshot stake against a quorum of {percent(t.quorum, Decimal(1))}; ")
+    words += (f"the quorum was reached at {instant_text(reached)}." if reached is not None
               else "the quorum has not been reached.")
     title = "Cumulative turnout over the voting window"
     return Picture(_svg(ident, title, words, body), words)
@@ -126,10 +126,10 @@ def stake_chart(t: Tally, ident: str = "stake") -> Picture | None:
     half = _n(Decimal(_R) + Decimal(pw) / 2)
     body.append(f'<line class="quorum" x1="{half}" y1="8" x2="{half}" y2="60"/>')
     body.append(f'<text class="mark" x="{half}" y="76" text-anchor="middle">half of the stake voted</text>')
-    largest = pct_str(pct(weights[0], total))
-    top3 = pct_str(pct(sum(weights[:3], Decimal(0)), total))
-    words = (f"{len(weights)} counted voters cast {dec_display(total)} NEURO. The largest holds {largest} %, "
-             f"the three largest {top3} %; {need} of them together cast more than half.")
+    largest = percent(weights[0], total)
+    top3 = percent(sum(weights[:3], Decimal(0)), total)
+    words = (f"{len(weights)} counted voters cast {amount_text(total)} NEURO. The largest holds {largest}, "
+             f"the three largest {top3}; {need} of them together cast more than half.")
     return Picture(_svg(ident, "Stake of the counted voters, largest first", words, body, height), words)
 
 

@@ -10,7 +10,8 @@ from tooling.core import timeline as _timeline
 from tooling.core.economics import change, describe_field
 from tooling.core.model import IMPACT_FIELDS, EconomicImpact, NEPState, Outcome, Proposal, Tally, VoteCode
 from tooling.present.site.changes import ChangeSummary
-from tooling.present.site.fmt import pct, pct_str, value_display
+from tooling.present.format import percent_value
+from tooling.present.site.fmt import value_display
 from tooling.present.site.model import STATUS_RANK, TYPE_RANK
 
 @dataclass(frozen=True)
@@ -62,23 +63,30 @@ class TallyView:
     pending: int
 
 
+def _share(part: Decimal, whole: Decimal) -> str:
+    """A bar's percentage for ``style=`` and its label: truncated to 0.1 by the shared formatter; "—" if unknown."""
+    v = percent_value(part, whole)
+    return "—" if v is None else format(min(v, Decimal(100)), "f")
+
+
 def tally_view(t: Tally) -> TallyView:
     voted = t.turnout_stake
     ts = t.total_stake
     yn = t.yes + t.no
+
     def share(x: Decimal) -> str:
         # With no stake at all the bar is simply empty.
-        return pct_str(pct(x, ts) if ts > 0 else Decimal("0.00"))
+        return _share(x, ts) if ts > 0 else "0.0"
 
     bars = Bars(
         yes=share(t.yes),
         no=share(t.no),
         abstain=share(t.abstain),
-        turnout=pct_str(pct(voted, ts)),
-        quorum_line=pct_str(pct(t.quorum, Decimal(1))),
-        yes_share=pct_str(pct(t.yes, yn) if yn > 0 else None),
-        no_share=pct_str(pct(t.no, yn) if yn > 0 else None),
-        approval_line=pct_str(pct(t.approval, Decimal(1))),
+        turnout=_share(voted, ts),
+        quorum_line=_share(t.quorum, Decimal(1)),
+        yes_share=_share(t.yes, yn),
+        no_share=_share(t.no, yn),
+        approval_line=_share(t.approval, Decimal(1)),
     )
     counted = sum(1 for v in t.votes if v.counted)
     pending = sum(1 for v in t.votes if not v.counted and v.code is VoteCode.PENDING)
