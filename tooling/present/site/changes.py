@@ -64,6 +64,8 @@ class ChangeSummary:
 
     def text(self) -> str:
         """One plain line for lists and the JSON index."""
+        if self.nothing and self.impact_known:
+            return "No parameter or economic change"
         parts = [f"{c.key} {c.old} → {c.new}" + (f" ({c.relative})" if c.relative else "") for c in self.params]
         parts += [f"{e.who}: {e.text}" for e in self.effects]
         if self.impact_known and self.unchanged:

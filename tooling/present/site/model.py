@@ -72,7 +72,6 @@ TABLE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("Type", "type"),
     ("Status", "status"),
     ("Outcome", ""),
-    ("Submitted", "submitted"),
     ("Voting ends", "voting_end"),
     ("Activates", "activates"),
 )
