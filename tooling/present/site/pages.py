@@ -21,6 +21,7 @@ from tooling.present.site.svg import version_chart
 from tooling.present.site.views import NepView, sort_key
 
 DASHBOARD_LIMIT = 10
+PHONE_LIMIT = 5  # a phone shows the first five of each list (CSS), with the "all …" link
 _VERSION_STOPS = 8  # the picture shows the newest versions; the table lists them all
 
 Page = tuple[str, str, dict[str, Any]]
@@ -42,7 +43,7 @@ def dashboard(views: Sequence[NepView], events: Sequence[FeedEvent]) -> Page:
     review = of(NEPStatus.REVIEW, lambda v: (v.state.voting_start or 0, v.nep))
     upcoming = of(NEPStatus.SCHEDULED, lambda v: (v.state.activates_at or 0, v.nep))
     return ("index.html", "index.html", {
-        "nav": "index", "counts": counts, "total": len(views), "limit": DASHBOARD_LIMIT,
+        "nav": "index", "counts": counts, "total": len(views), "phone_limit": PHONE_LIMIT,
         "voting": voting[:DASHBOARD_LIMIT], "voting_total": len(voting),
         "review": review[:DASHBOARD_LIMIT], "review_total": len(review),
         "upcoming": upcoming[:DASHBOARD_LIMIT], "upcoming_total": len(upcoming),
