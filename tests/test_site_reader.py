@@ -13,6 +13,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -273,3 +274,30 @@ def test_new_pages_are_deterministic() -> None:
     for path in ("api/protocol.json", "protocol.html", "nep-0003.html", "calendar.ics", "neps.html"):
         assert a[path] == b[path]
 
+
+
+# --------------------------------------------------------------------------
+# `nep site build --repo-url` on a copy of the example repository
+
+EXAMPLE = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.skipif(not (EXAMPLE / "governance.yaml").is_file(), reason="no example repository")
+def test_nep_site_build_takes_a_repository_url(tmp_path: Path) -> None:
+    import shutil
+
+    from tooling.cli import main as nep
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    shutil.copy(EXAMPLE / "governance.yaml", repo / "governance.yaml")
+    for folder in ("neps", "stakes", "votes"):
+        if (EXAMPLE / folder).is_dir():
+            shutil.copytree(EXAMPLE / folder, repo / folder)
+    out = tmp_path / "public"
+    assert nep(["site", "build", "--repo", str(repo), "--out", str(out), "--at", "2026-03-01T00:00:00Z",
+                "--repo-url", REPO + ".git"]) == 0
+    page = next(out.glob("nep-*.html")).read_text(encoding="utf-8")
+    assert f'href="{REPO}/blob/HEAD/neps/nep-' in page and f"git clone {REPO}" in page
+    assert nep(["site", "build", "--repo", str(repo), "--out", str(tmp_path / "bad"),
+                "--repo-url", "ftp://example.org/neps"]) != 0
