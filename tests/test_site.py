@@ -317,7 +317,8 @@ def built() -> dict[str, bytes]:
 
 
 def text(files: dict[str, bytes], path: str) -> str:
-    return files[path].decode("utf-8")
+    # A number and its unit are joined by a non-breaking space on the page; the tests read it as a space.
+    return files[path].decode("utf-8").replace("\u00a0", " ")
 
 
 # --------------------------------------------------------------------------

@@ -41,7 +41,7 @@ def built() -> dict[str, bytes]:
 
 
 def html(built: dict[str, bytes], path: str) -> str:
-    return built[path].decode("utf-8")
+    return built[path].decode("utf-8").replace("\u00a0", " ")  # non-breaking spaces read as spaces
 
 
 def first(page: str, marker: str) -> int:
@@ -237,7 +237,7 @@ def test_no_yes_or_no_votes_reads_as_such_not_as_a_dash(built: dict[str, bytes])
     t = make_tally(3, votes=(make_vote("1", "abstain", "300", ts=0, inc=0),), total="1000", as_of=AS_OF,
                    ve=AS_OF + DAY)
     states = {**states, 3: replace(states[3], tally=t)}
-    page = render_site(SiteInput(AS_OF, GOV, proposals, states, protocol))["nep-0003.html"].decode()
+    page = render_site(SiteInput(AS_OF, GOV, proposals, states, protocol))["nep-0003.html"].decode().replace("\u00a0", " ")
     assert "Approval — %" not in page and "no yes or no votes yet" in page
     assert '<span class="line-label">quorum 20.0 %</span>' in page
     assert '<span class="line-label">approval 66.0 %</span>' in page

@@ -61,6 +61,8 @@ def make_environment(templates: Path) -> Environment:
         value=value_display,
         nep_label=lambda n: f"NEP-{n:04d}",
         nep_page=page_name,
+        # A number and its unit stay on one line ("20.0 %", "4,100 NEURO"): the space becomes non-breaking.
+        keep=lambda t: str(t).replace(" %", "\u00a0%").replace(" NEURO", "\u00a0NEURO"),
         # XML 1.0 has no place for most control characters, even escaped; validate reports them, the feed drops them.
         xml_text=lambda t: XML_INVALID.sub("", str(t)),
         reason=lambda r: "" if r is None else str(r.value if hasattr(r, "value") else r).replace("_", " "),

@@ -122,6 +122,10 @@ def stake_chart(t: Tally, ident: str = "stake") -> Picture | None:
         width = Decimal(pw) * w / total
         cls = "rest" if i == len(shown) else f"s{i % 4}"
         body.append(f'<rect class="{cls}" x="{_n(x)}" y="16" width="{_n(width)}" height="36"/>')
+        if cls == "rest" and width >= 90:
+            others = len(weights) - len(shown)
+            body.append(f'<text class="label" x="{_n(x + width / 2)}" y="39" text-anchor="middle">'
+                        f'{others} other{"s" if others != 1 else ""}</text>')
         x += width
     half = _n(Decimal(_R) + Decimal(pw) / 2)
     body.append(f'<line class="quorum" x1="{half}" y1="8" x2="{half}" y2="60"/>')
