@@ -9,7 +9,7 @@ their no-change value are only counted ("8 unchanged").
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -57,13 +57,17 @@ class ChangeSummary:
     unchanged: int  # impact fields at their no-change value
     impact_known: bool
     target_version: str | None
+    line: str = ""
 
     @property
     def nothing(self) -> bool:
         return not self.params and not self.effects
 
     def text(self) -> str:
-        """One plain line for lists and the JSON index."""
+        """One plain line for lists and the JSON index (``line`` holds it, computed once by ``summarise``)."""
+        return self.line or self.compose()
+
+    def compose(self) -> str:
         if self.nothing and self.impact_known:
             return "No parameter or economic change"
         parts = [f"{c.key} {c.old} → {c.new}" + (f" ({c.relative})" if c.relative else "") for c in self.params]
@@ -136,5 +140,6 @@ def summarise(p: Proposal) -> ChangeSummary:
         effects = tuple(_effect(ei, f) for f in moved)
         unchanged = len(IMPACT_FIELDS) - len(moved)
     target = p.upgrade_path.target_version if p.upgrade_path is not None else None
-    return ChangeSummary(tuple(param_change_view(c) for c in p.parameter_changes), effects, unchanged,
-                         ei is not None, target)
+    summary = ChangeSummary(tuple(param_change_view(c) for c in p.parameter_changes), effects, unchanged,
+                            ei is not None, target)
+    return replace(summary, line=summary.compose())

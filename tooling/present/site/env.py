@@ -32,6 +32,13 @@ def make_environment(templates: Path) -> Environment:
     # Memos live as long as this environment, i.e. one build; instants repeat a lot (votes, tables).
     when_memo: dict[int, Markup] = {}
     day_memo: dict[int, Markup] = {}
+    amount_memo: dict[Decimal, str] = {}
+
+    def amount(d: Decimal) -> str:
+        m = amount_memo.get(d)
+        if m is None:
+            m = amount_memo[d] = amount_text(d)
+        return m
 
     def when(t: int | None, empty: str = "—") -> Markup:
         if t is None:
@@ -55,7 +62,7 @@ def make_environment(templates: Path) -> Environment:
         when=when,
         day=day,
         rfc3339=format_instant,
-        dec=amount_text,
+        dec=amount,
         duration=duration_text,
         pct=lambda d: percent(d, Decimal(1)),
         value=value_display,

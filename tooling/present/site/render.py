@@ -73,7 +73,8 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
     for p in proposals:
         s = inp.states[p.nep]
         record = nep_json(p, s, superseded_by=superseded_by[p.nep], required_by=required_by[p.nep])
-        record["changes_summary"] = summarise(p).text()
+        changes = summarise(p)
+        record["changes_summary"] = changes.line
         views.append(
             NepView(
                 proposal=p,
@@ -93,7 +94,7 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
                 supersedes=tuple(sorted(p.supersedes)),
                 superseded_by=tuple(record["superseded_by"]),
                 tally=None if s.tally is None else tally_view(s.tally),
-                changes=summarise(p),
+                changes=changes,
                 record=record,
             )
         )

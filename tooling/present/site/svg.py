@@ -59,15 +59,23 @@ def turnout_chart(t: Tally, start: int, end: int, as_of: int, ident: str = "turn
         return _T + Decimal(ph) - Decimal(ph) * min(p, top) / top
 
     now = min(max(as_of, start), end)
-    points = [(x(start), y(Decimal(0)))]
+    # One step per whole pixel of x (votes included within the same pixel merge), so a window with
+    # thousands of votes still draws a short path.
+    span = end - start
+    steps: dict[int, Decimal] = {}
     running = Decimal(0)
     for at, w in counted:
         running += w
-        xi = x(at)
-        points.append((xi, points[-1][1]))
-        points.append((xi, y(running * 100 / t.total_stake)))
-    points.append((x(now), points[-1][1]))
-    path = " ".join(f"{_n(a)},{_n(b)}" for a, b in points)
+        steps[_L + pw * (min(max(at, start), end) - start) // span] = running
+    base = _n(y(Decimal(0)))
+    points = [f"{_L},{base}"]
+    last = base
+    for px, total in steps.items():
+        points.append(f"{px},{last}")
+        last = _n(y(total * 100 / t.total_stake))
+        points.append(f"{px},{last}")
+    points.append(f"{_L + pw * (now - start) // span},{last}")
+    path = " ".join(points)
     qy = _n(y(quorum_pct))
     body = [
         f'<line class="axis" x1="{_L}" y1="{_T + ph}" x2="{_L + pw}" y2="{_T + ph}"/>',
