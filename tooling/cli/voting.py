@@ -11,9 +11,8 @@ from typing import Any
 from tooling.cli.common import (
     EXIT_OK, Failure, UsageError, add_at, add_format, as_of, command, emit, info, now, root,
 )
+from tooling.core.instants import MAX_INSTANT
 from tooling.core.model import Choice
-
-MAX_INSTANT = 253402300799  # 9999-12-31T23:59:59Z, the last instant RFC 3339 can write
 
 
 def register(sub: Any) -> None:

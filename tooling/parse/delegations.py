@@ -23,13 +23,13 @@ from tooling.core.delegation import (
     judge_versions,
 )
 from tooling.core.diagnostics import Diagnostic
+from tooling.core.instants import MAX_INSTANT
 from tooling.core.model import Pos, Positions
 from tooling.parse import schemas
 from tooling.parse.proposals import load_error
 from tooling.parse.yamlio import MAX_FILE_BYTES, LoadError, decode, load_yaml
 
 DELEGATION_PATH = re.compile(r"^delegations/([^/]+)\.yaml$")
-_TIMESTAMP_MAX = 253402300799
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def _fast(path: str, text: str) -> Delegation | None:
         return None
     g = m.groupdict()
     ts = int(g["timestamp"])
-    if ts > _TIMESTAMP_MAX or not g["network"]:
+    if ts > MAX_INSTANT or not g["network"]:
         return None
     if not all(rx.fullmatch(g[k]) for k, rx in _FIELD_CHECKS.items()):
         return None
