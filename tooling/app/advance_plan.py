@@ -57,7 +57,7 @@ def _instant(t: int) -> str:
 
 
 def _amount(d: Decimal) -> str:
-    from tooling.present.format import decimal_str
+    from tooling.core.numbers import decimal_str  # the rule files are written with
 
     return decimal_str(d)
 
