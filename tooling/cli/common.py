@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:
     from tooling.core.diagnostics import Diagnostic
+    from tooling.shell.config import RepoConfig
     from tooling.shell.evaluate import World
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -119,6 +120,16 @@ def render_diags(diags: "Sequence[Diagnostic]", sources: dict[str, str], fmt: st
     if fmt == "github":
         return render_github(diags)
     return render_text(diags, sources, color=color_wanted(), quiet=Options.quiet)
+
+
+def repo_config(r: Path, rev: str | None = None) -> "RepoConfig":
+    """``nep.toml`` of the work tree (or as committed at ``rev``); a mistake in it is a usage error (exit 2)."""
+    from tooling.shell.config import ConfigError, load_config, load_config_at
+
+    try:
+        return load_config_at(r, rev) if rev else load_config(r)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def with_sources(r: Path, diags: "Sequence[Diagnostic]", sources: dict[str, str]) -> dict[str, str]:
