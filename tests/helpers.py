@@ -231,3 +231,17 @@ def tally_of(votes: tuple[VoteResult, ...], total: str, **kw: Any) -> Tally:
     sums = {c: sum((v.weight for v in votes if v.counted and v.choice == c), Decimal(0)) for c in Choice}
     return make_tally(str(sums[Choice.YES]), str(sums[Choice.NO]), str(sums[Choice.ABSTAIN]), total,
                       votes=votes, **kw)
+
+
+def high_s_twin(signature_hex: str) -> str:
+    """The same ECDSA signature with s replaced by n - s (valid math, refused as malleable), DER-encoded."""
+    from tooling.core import votes
+
+    r, s = votes.der_signature_rs(bytes.fromhex(signature_hex))
+
+    def integer(x: int) -> bytes:
+        raw = x.to_bytes((x.bit_length() + 7) // 8, "big")
+        return b"\x02" + bytes([len(raw) + (raw[0] >> 7)]) + (b"\x00" if raw[0] & 0x80 else b"") + raw
+
+    body = integer(r) + integer(votes.CURVE_N - s)
+    return (b"\x30" + bytes([len(body)]) + body).hex()
