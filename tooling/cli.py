@@ -459,16 +459,16 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
+    from tooling.bench.common import BenchError
+    from tooling.bench.report import render_text
     from tooling.bench.runner import run_bench
 
-    result = run_bench(neps=args.neps, votes=args.votes, commits=args.commits, nodes=args.nodes, workdir=args.workdir,
-                       log=sys.stderr)
-    if args.format == "json":
-        _emit(json.dumps(result, indent=2) + "\n")
-    else:
-        from tooling.bench.runner import render_text
-
-        _emit(render_text(result))
+    try:
+        result = run_bench(neps=args.neps, votes=args.votes, commits=args.commits, nodes=args.nodes,
+                           workdir=args.workdir, log=sys.stderr)
+    except BenchError as exc:
+        raise UsageError(str(exc)) from None
+    _emit(json.dumps(result, indent=2) + "\n" if args.format == "json" else render_text(result))
     return EXIT_OK
 
 

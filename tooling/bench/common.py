@@ -1,0 +1,65 @@
+"""What every part of the benchmark shares: its error, its constants, its one git runner, its progress log.
+
+The benchmark's git runner lives here and nowhere else in ``tooling.bench``;
+it differs from the shell's on purpose in one way: it also puts the checkout
+on ``PYTHONPATH``, because the same environment starts the timed
+``python -m tooling`` processes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import TextIO
+
+GENESIS = 1_767_225_600  # 2026-01-01T00:00:00Z
+DAY = 86_400
+HOUR = 3_600
+#: Seconds between the last commit of the history and the benchmark's --at.
+AS_OF_AFTER_HEAD = HOUR
+SEED = 20_260_101
+
+
+class BenchError(Exception):
+    """The benchmark cannot run with these arguments or in this environment (the CLI's usage error)."""
+
+
+def checkout() -> Path:
+    """The folder that holds the ``tooling`` package being measured."""
+    return Path(__file__).resolve().parents[2]
+
+
+def rfc3339(t: int) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+
+
+def date_of(t: int) -> str:
+    return time.strftime("%Y-%m-%d", time.gmtime(t))
+
+
+def git_env() -> dict[str, str]:
+    """The environment for every git and tool process: no caller's GIT_* and no user configuration."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, NO_COLOR="1")
+    root = str(checkout())
+    env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    return env
+
+
+def run_git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """``git ARGS`` in ``repo``; its standard output, or BenchError with git's complaint."""
+    try:
+        proc = subprocess.run(["git", *args], cwd=repo, env=env or git_env(), capture_output=True)
+    except FileNotFoundError:
+        raise BenchError("git is not installed (or not on PATH)") from None
+    if proc.returncode != 0:
+        raise BenchError(f"git {args[0]} failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def say(log: TextIO | None, message: str) -> None:
+    if log is not None:
+        log.write(f"[bench] {message}\n")
+        log.flush()

@@ -1,0 +1,116 @@
+"""The result of ``nep bench``: the JSON of SPEC 9 (only ever extended) and its text table.
+
+Shape: ``{sizes, cold: {stages: {validate, tally, status, advance, site:
+{seconds, floor_seconds, ratio, peak_rss_mb, floor_parts}}, total, peak_rss_mb},
+warm: {total, stages}, warm_1pct: {total, stages}, check_pr: {vote, draft:
+{path, cold, warm}}, validate_one: {path, cold, warm}, floors: {primitive:
+seconds}}``. A figure that failed carries ``exit_code``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping
+
+from tooling.bench import recipes
+from tooling.bench.process import Run
+
+
+def _r(x: float | None, places: int = 3) -> float | None:
+    return None if x is None else round(x, places)
+
+
+def _figure(run: Run, parts: tuple[str, ...] | list[str], measured: Mapping[str, float]) -> dict[str, Any]:
+    floor = recipes.floor_of(parts, measured)
+    entry: dict[str, Any] = {
+        "seconds": _r(run.seconds),
+        "floor_seconds": _r(floor),
+        "ratio": _r(run.seconds / floor if floor else None, 2),
+        "peak_rss_mb": _r(run.maxrss_mb, 1),
+        "floor_parts": list(parts),
+    }
+    if run.exit_code != 0:
+        entry["exit_code"] = run.exit_code
+    return entry
+
+
+def _pass(runs: Mapping[str, Run], recipe: Callable[[str], tuple[str, ...]],
+          measured: Mapping[str, float]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(stages, total) of one pass; the total's floor counts each operation once (``recipes.total``)."""
+    stages = {s: _figure(runs[s], recipe(s), measured) for s in recipes.STAGES if s in runs}
+    parts = recipes.total({s: recipe(s) for s in runs})
+    seconds = sum(r.seconds for r in runs.values())
+    floor = recipes.floor_of(parts, measured)
+    total: dict[str, Any] = {"seconds": _r(seconds), "floor_seconds": _r(floor),
+                             "ratio": _r(seconds / floor if floor else None, 2), "floor_parts": parts}
+    failed = [s for s, r in runs.items() if r.exit_code >= 2]
+    if failed:
+        total["failed"] = failed
+    return stages, total
+
+
+def assemble(*, sizes: Mapping[str, int], cold: Mapping[str, Run], warm: Mapping[str, Run],
+             warm_1pct: Mapping[str, Run], check_pr: Mapping[str, tuple[Run, Run]],
+             validate_one: tuple[str, Run | None, Run | None], measured: Mapping[str, float]) -> dict[str, Any]:
+    cold_stages, cold_total = _pass(cold, recipes.cold, measured)
+    warm_stages, warm_total = _pass(warm, recipes.warm, measured)
+    pct_stages, pct_total = _pass(warm_1pct, recipes.warm_1pct, measured)
+    result: dict[str, Any] = {
+        "sizes": dict(sizes),
+        "cold": {"stages": cold_stages, "total": cold_total,
+                 "peak_rss_mb": _r(max((r.maxrss_mb for r in cold.values()), default=0.0), 1)},
+        "warm": {"total": warm_total, "stages": warm_stages},
+        "warm_1pct": {"total": pct_total, "stages": pct_stages},
+        "check_pr": {kind: {"cold": _figure(c, recipes.check_pr(kind, warm_base=False), measured),
+                            "warm": _figure(w, recipes.check_pr(kind, warm_base=True), measured)}
+                     for kind, (c, w) in check_pr.items()},
+        "floors": {k: _r(v, 4) for k, v in sorted(measured.items())},
+    }
+    path, one_cold, one_warm = validate_one
+    if one_cold is not None and one_warm is not None:
+        result["validate_one"] = {"path": path,
+                                  "cold": _figure(one_cold, recipes.validate_one(warm_cache=False), measured),
+                                  "warm": _figure(one_warm, recipes.validate_one(warm_cache=True), measured)}
+    return result
+
+
+def _num(v: Any, fmt: str) -> str:
+    return "-" if v is None else format(v, fmt)
+
+
+def _row(name: str, st: Mapping[str, Any]) -> str:
+    extra = f"  (exit {st['exit_code']})" if st.get("exit_code") else ""
+    if st.get("missing"):
+        extra += f"  missing: {st['missing']}"
+    rss = f"{_num(st.get('peak_rss_mb'), '.0f')} MB" if st.get("peak_rss_mb") is not None else ""
+    return (f"{name:<34}{_num(st['seconds'], '.3f'):>9}{_num(st['floor_seconds'], '.3f'):>9}"
+            f"{_num(st['ratio'], '.2f'):>7}{rss:>10}{extra}")
+
+
+def render_text(result: Mapping[str, Any]) -> str:
+    """One table: every figure with its floor, the ratio and the peak RSS of its process."""
+    s = result["sizes"]
+    lines = [f"nep bench: {s['neps']:,} NEPs, {s['votes']:,} votes, {s['commits']:,} commits, {s['nodes']:,} nodes",
+             "", f"{'figure':<34}{'seconds':>9}{'floor':>9}{'ratio':>7}{'peak RSS':>10}"]
+    for label, key in (("cold", "cold"), ("warm", "warm"), ("warm after 1 % change", "warm_1pct")):
+        block = result[key]
+        for name, st in block.get("stages", {}).items():
+            lines.append(_row(f"{label}: {name}", st))
+        lines.append(_row(f"{label}: total", block["total"]))
+    for kind, figs in result.get("check_pr", {}).items():
+        what = "one vote added" if kind == "vote" else "one draft edited"
+        lines.append(_row(f"check-pr, {what}, cold", figs["cold"]))
+        lines.append(_row(f"check-pr, {what}, warm", figs["warm"]))
+    one = result.get("validate_one")
+    if one:
+        lines.append(_row("validate one file, cold", one["cold"]))
+        lines.append(_row("validate one file, warm", one["warm"]))
+    lines += [
+        "",
+        f"peak RSS of a cold stage: {result['cold']['peak_rss_mb']:.1f} MB",
+        "floor = what the libraries need for the operations the figure really performs (reads, PyYAML's C",
+        "loader, the vote pattern, coincurve, one git log pass, markdown-it, Jinja), each counted once; a",
+        "total counts every operation once across its stages and one interpreter start per process.",
+        "Every figure is a fresh process, start-up included. Floors: " + ", ".join(
+            f"{k} {v:.3f}" for k, v in result.get("floors", {}).items()),
+    ]
+    return "\n".join(lines) + "\n"
