@@ -63,7 +63,7 @@ def assemble(*, sizes: Mapping[str, int], cold: Mapping[str, Run], warm: Mapping
         "check_pr": {kind: {"cold": _figure(c, recipes.check_pr(kind, warm_base=False), measured),
                             "warm": _figure(w, recipes.check_pr(kind, warm_base=True), measured)}
                      for kind, (c, w) in check_pr.items()},
-        "floors": {k: _r(v, 4) for k, v in sorted(measured.items())},
+        "floors": {k: _r(v, 6) for k, v in sorted(measured.items())},
     }
     path, one_cold, one_warm = validate_one
     if one_cold is not None and one_warm is not None:
