@@ -1,19 +1,18 @@
 """Changes made to the synthetic repository between runs: the 1 % commit, and the two pull requests.
 
-The pull requests are commits on their own branches, built with a private
-index (``GIT_INDEX_FILE``) so that the work tree and ``main`` stay as they are.
+The pull requests are commits on their own branches, written by fast-import,
+so that the work tree and ``main`` stay as they are.
 """
 
 from __future__ import annotations
 
 import math
-import os
 import random
-import tempfile
 from dataclasses import dataclass
 from typing import TextIO
 
-from tooling.bench.common import SEED, git_env, run_git, say
+from tooling.bench.common import SEED, run_git, say
+from tooling.bench.fastimport import commit_files
 from tooling.bench.generator import Synthetic
 from tooling.bench.signing import sign_jobs, weighted_sample
 
@@ -59,12 +58,10 @@ def add_one_percent(syn: Synthetic, log: TextIO | None = None) -> list[str]:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
         written.append(path)
-    env = git_env()
-    env.update(GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.com", GIT_COMMITTER_NAME="Bench",
-               GIT_COMMITTER_EMAIL="bench@example.com", GIT_AUTHOR_DATE=f"@{when} +0000",
-               GIT_COMMITTER_DATE=f"@{when} +0000")
-    run_git(syn.root, "add", "--", *written, env=env)
-    run_git(syn.root, "commit", "-q", "--no-verify", "-m", "Edit 1 % of the NEPs, add 1 % more votes", env=env)
+    head = run_git(syn.root, "rev-parse", "HEAD").strip()
+    commit_files(syn.root, "main", head, {p: (syn.root / p).read_bytes() for p in written}, when,
+                 "Edit 1 % of the NEPs, add 1 % more votes")
+    run_git(syn.root, "reset", "-q")  # the index follows the new commit; the work tree already holds it
     syn.sizes["votes"] += len(jobs)
     say(log, f"new commit: {len(targets)} NEPs edited, {len(jobs)} votes added")
     return written
@@ -78,27 +75,6 @@ class PullRequest:
     base: str
     head: str
     path: str
-
-
-def _commit_on_top(syn: Synthetic, branch: str, files: dict[str, bytes], message: str, when: int) -> str:
-    env = git_env()
-    env.update(GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.com", GIT_COMMITTER_NAME="Bench",
-               GIT_COMMITTER_EMAIL="bench@example.com", GIT_AUTHOR_DATE=f"@{when} +0000",
-               GIT_COMMITTER_DATE=f"@{when} +0000")
-    with tempfile.TemporaryDirectory() as tmp:
-        env["GIT_INDEX_FILE"] = os.path.join(tmp, "index")
-        run_git(syn.root, "read-tree", "HEAD", env=env)
-        for path, data in files.items():
-            blob_file = os.path.join(tmp, "blob")
-            with open(blob_file, "wb") as fh:
-                fh.write(data)
-            blob = run_git(syn.root, "hash-object", "-w", "--", blob_file, env=env).strip()
-            run_git(syn.root, "update-index", "--add", "--cacheinfo", f"100644,{blob},{path}", env=env)
-        tree = run_git(syn.root, "write-tree", env=env).strip()
-        head = run_git(syn.root, "rev-parse", "HEAD", env=env).strip()
-        commit = run_git(syn.root, "commit-tree", tree, "-p", head, "-m", message, env=env).strip()
-    run_git(syn.root, "update-ref", f"refs/heads/{branch}", commit)
-    return commit
 
 
 def pull_requests(syn: Synthetic, log: TextIO | None = None) -> list[PullRequest]:
@@ -117,7 +93,7 @@ def pull_requests(syn: Synthetic, log: TextIO | None = None) -> list[PullRequest
         assert n.vs is not None
         ts = when - rng.randint(0, min(300, when - n.vs))
         [(path, data)] = sign_jobs([(n.number, free[0], "yes", ts, "", n.content_hash, syn.network)])
-        head = _commit_on_top(syn, "pr-vote", {path: data}, f"Vote on NEP {n.number}", when)
+        head = commit_files(syn.root, "pr-vote", base, {path: data}, when, f"Vote on NEP {n.number}")
         out.append(PullRequest("vote", base, head, path))
         break
     drafts = [n for n in syn.neps if n.category == "draft"]
@@ -125,7 +101,7 @@ def pull_requests(syn: Synthetic, log: TextIO | None = None) -> list[PullRequest
         n = drafts[0]
         path = f"neps/nep-{n.number:04d}.md"
         edited = n.text("draft") + b"\nOne more paragraph, written in the pull request.\n"
-        head = _commit_on_top(syn, "pr-draft", {path: edited}, f"Edit draft NEP {n.number}", when)
+        head = commit_files(syn.root, "pr-draft", base, {path: edited}, when, f"Edit draft NEP {n.number}")
         out.append(PullRequest("draft", base, head, path))
     say(log, "pull requests: " + (", ".join(f"{p.name} ({p.path})" for p in out) or "none possible"))
     return out

@@ -1,9 +1,6 @@
 """What every part of the benchmark shares: its error, its constants, its one git runner, its progress log.
 
-The benchmark's git runner lives here and nowhere else in ``tooling.bench``;
-it differs from the shell's on purpose in one way: it also puts the checkout
-on ``PYTHONPATH``, because the same environment starts the timed
-``python -m tooling`` processes.
+The benchmark's git runner lives here and nowhere else in ``tooling.bench``.
 """
 
 from __future__ import annotations
@@ -39,24 +36,34 @@ def date_of(t: int) -> str:
     return time.strftime("%Y-%m-%d", time.gmtime(t))
 
 
-def git_env() -> dict[str, str]:
-    """The environment for every git and tool process: no caller's GIT_* and no user configuration."""
+def tool_env(cache_dir: Path | None = None) -> dict[str, str]:
+    """The environment of every timed process: the checkout importable, no user git configuration,
+    and the tool's caches in ``cache_dir`` (``NEP_CACHE_DIR``) so that a cold run can empty them."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, NO_COLOR="1")
     root = str(checkout())
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    if cache_dir is not None:
+        env["NEP_CACHE_DIR"] = str(cache_dir)
     return env
 
 
-def run_git(repo: Path, *args: str, env: dict[str, str] | None = None) -> str:
-    """``git ARGS`` in ``repo``; its standard output, or BenchError with git's complaint."""
+def git_bytes(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
+    """The benchmark's one git runner: ``git ARGS`` in ``repo``; its output, or BenchError with git's complaint."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
+    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
     try:
-        proc = subprocess.run(["git", *args], cwd=repo, env=env or git_env(), capture_output=True)
+        proc = subprocess.run(["git", "--no-replace-objects", "-c", "log.showSignature=false", *args], cwd=repo,
+                              env=env, input=stdin, capture_output=True)
     except FileNotFoundError:
         raise BenchError("git is not installed (or not on PATH)") from None
     if proc.returncode != 0:
         raise BenchError(f"git {args[0]} failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
-    return proc.stdout.decode("utf-8", "replace")
+    return proc.stdout
+
+
+def run_git(repo: Path, *args: str, stdin: bytes | None = None) -> str:
+    return git_bytes(repo, *args, stdin=stdin).decode("utf-8", "replace")
 
 
 def say(log: TextIO | None, message: str) -> None:

@@ -1,58 +1,57 @@
-"""The synthetic history in one ``git fast-import`` stream: seconds for 20,000 commits."""
+"""Commits written with ``git fast-import`` streams: seconds for 20,000 commits, dates set in the stream.
+
+Dates and parents live in the stream, so no commit needs a dated environment
+or a private index, and every git process goes through the one runner.
+"""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Callable
 
-from tooling.bench.common import BenchError, git_env, run_git
+from tooling.bench.common import run_git
+
+_WHO = b"Bench <bench@example.com>"
+
+
+def _ops(items: list[tuple[str, bytes]]) -> bytes:
+    return b"".join(b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode("utf-8"), len(data), data)
+                    for path, data in items)
+
+
+def _header(ref: str, mark: int | None, when: int, message: str) -> bytes:
+    m = message.encode("utf-8")
+    marked = b"mark :%d\n" % mark if mark is not None else b""
+    return (b"commit %s\n%sauthor %s %d +0000\ncommitter %s %d +0000\ndata %d\n%s\n"
+            % (ref.encode("utf-8"), marked, _WHO, when, _WHO, when, len(m), m))
 
 
 def fast_import(root: Path, commits: int, time_of: Callable[[int], int],
-                 changes: dict[int, list[tuple[str, bytes]]]) -> None:
-    """The first-parent history in one fast-import stream; one commit in 25 merges a one-commit side branch."""
+                changes: dict[int, list[tuple[str, bytes]]]) -> None:
+    """The first-parent history in one stream; one commit in 25 merges a one-commit side branch."""
     run_git(root, "init", "-q", "-b", "main")
-    proc = subprocess.Popen(["git", "fast-import", "--quiet", "--done"], cwd=root, env=git_env(),
-                            stdin=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert proc.stdin is not None
-    out = proc.stdin
-    who = "Bench <bench@example.com>"
+    out: list[bytes] = []
+    for i in range(commits):
+        items = changes.get(i) or [("docs/activity.md", f"Last maintenance: commit {i}\n".encode())]
+        when = time_of(i)
+        merge = i > 0 and i % 25 == 12
+        if merge:
+            out += [_header("refs/heads/pr", commits + 1 + i, when - 1, f"Change {i}"), b"from :%d\n" % i,
+                    _ops(items), b"\n"]
+        out.append(_header("refs/heads/main", i + 1, when, f"Merge pull request #{i}" if merge else f"Commit {i}"))
+        if i > 0:
+            out.append(b"from :%d\n" % i)
+        if merge:
+            out.append(b"merge :%d\n" % (commits + 1 + i))
+        out += [_ops(items), b"\n"]
+    out.append(b"done\n")
+    run_git(root, "fast-import", "--quiet", "--done", stdin=b"".join(out))
+    run_git(root, "update-ref", "-d", "refs/heads/pr")
 
-    def ops(items: list[tuple[str, bytes]]) -> None:
-        for path, data in items:
-            out.write(b"M 100644 inline %s\ndata %d\n%s\n" % (path.encode("utf-8"), len(data), data))
 
-    def message(text: str) -> None:
-        m = text.encode("utf-8")
-        out.write(b"data %d\n%s\n" % (len(m), m))
-
-    try:
-        for i in range(commits):
-            items = changes.get(i) or [("docs/activity.md", f"Last maintenance: commit {i}\n".encode())]
-            when = time_of(i)
-            merge = i > 0 and i % 25 == 12
-            if merge:
-                out.write(f"commit refs/heads/pr\nmark :{commits + 1 + i}\n"
-                          f"author {who} {when - 1} +0000\ncommitter {who} {when - 1} +0000\n".encode())
-                message(f"Change {i}")
-                out.write(f"from :{i}\n".encode())
-                ops(items)
-                out.write(b"\n")
-            out.write(f"commit refs/heads/main\nmark :{i + 1}\nauthor {who} {when} +0000\n"
-                      f"committer {who} {when} +0000\n".encode())
-            message(f"Merge pull request #{i}" if merge else f"Commit {i}")
-            if i > 0:
-                out.write(f"from :{i}\n".encode())
-            if merge:
-                out.write(f"merge :{commits + 1 + i}\n".encode())
-            ops(items)
-            out.write(b"\n")
-        out.write(b"done\n")
-        out.close()
-    except BrokenPipeError:
-        pass
-    err = proc.stderr.read() if proc.stderr else b""
-    if proc.wait() != 0:
-        raise BenchError(f"git fast-import failed: {err.decode('utf-8', 'replace').strip()}")
-    subprocess.run(["git", "update-ref", "-d", "refs/heads/pr"], cwd=root, env=git_env(), capture_output=True)
+def commit_files(root: Path, branch: str, parent: str, files: dict[str, bytes], when: int, message: str) -> str:
+    """One commit on ``branch`` (created or moved) whose parent is ``parent``; its id."""
+    stream = b"".join([_header(f"refs/heads/{branch}", None, when, message), b"from %s\n" % parent.encode(),
+                       _ops(sorted(files.items())), b"\ndone\n"])
+    run_git(root, "fast-import", "--quiet", "--done", "--force", stdin=stream)
+    return run_git(root, "rev-parse", f"refs/heads/{branch}").strip()

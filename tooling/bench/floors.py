@@ -42,14 +42,13 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Sequence
 
-from tooling.bench.common import git_env
+from tooling.bench.common import git_bytes
 
 #: Imports of the reading commands, and of the site, for the ``start`` primitives.
 START_IMPORTS = {
@@ -88,11 +87,6 @@ def _read(root: Path, paths: Sequence[str]) -> dict[str, bytes]:
 def _split(text: str) -> tuple[str, str]:
     end = text.index("\n---\n", 3)
     return text[4:end + 1], text[end + 5:]
-
-
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    return subprocess.run(["git", "--no-replace-objects", *args], cwd=root, env=git_env(), input=stdin,
-                          capture_output=True, check=True).stdout
 
 
 def _parse_neps(files: dict[str, bytes]) -> float:
@@ -156,7 +150,7 @@ def _verify(files: dict[str, bytes]) -> float:
 
 def _history(root: Path, rev_range: str, paths: Sequence[str]) -> float:
     start = time.perf_counter()
-    out = _git(root, "log", "--first-parent", "--reverse", "--root", "--diff-merges=first-parent", "--raw",
+    out = git_bytes(root, "log", "--first-parent", "--reverse", "--root", "--diff-merges=first-parent", "--raw",
                "--no-abbrev", "--no-renames", "--no-color", "--no-ext-diff", "-z", "--format=%x01%H %P %ct",
                "--end-of-options", rev_range, "--", *paths)
     blobs = set()
@@ -167,7 +161,7 @@ def _history(root: Path, rev_range: str, paths: Sequence[str]) -> float:
             if sha.strip(b"0"):
                 blobs.add(sha)
     if blobs:
-        _git(root, "cat-file", "--batch", "--buffer", stdin=b"\n".join(sorted(blobs)) + b"\n")
+        git_bytes(root, "cat-file", "--batch", "--buffer", stdin=b"\n".join(sorted(blobs)) + b"\n")
     return time.perf_counter() - start
 
 
@@ -193,8 +187,10 @@ def _render(files: dict[str, bytes]) -> dict[str, float]:
 
 
 def _cache(root: Path) -> float:
+    """Every file of the caches: ``NEP_CACHE_DIR`` (where the benchmark points the tool) and the work tree's."""
+    folders = [root / ".nep-cache"] + ([Path(os.environ["NEP_CACHE_DIR"])] if os.environ.get("NEP_CACHE_DIR") else [])
     start = time.perf_counter()
-    for dirpath, _, files in os.walk(root / ".nep-cache"):
+    for dirpath, _, files in (entry for folder in folders for entry in os.walk(folder)):
         for f in files:
             with open(os.path.join(dirpath, f), "rb") as fh:
                 fh.read()
@@ -204,11 +200,11 @@ def _cache(root: Path) -> float:
 def _diff(root: Path, rev_range: str) -> float:
     base, head = rev_range.split("..", 1)
     start = time.perf_counter()
-    out = _git(root, "diff-tree", "-r", "--raw", "--no-abbrev", "--no-renames", "-z", base, head)
+    out = git_bytes(root, "diff-tree", "-r", "--raw", "--no-abbrev", "--no-renames", "-z", base, head)
     shas = [tok.split(b" ")[3] for tok in out.split(b"\0") if tok.startswith(b":")]
     shas = [s for s in shas if s.strip(b"0")]
     if shas:
-        _git(root, "cat-file", "--batch", "--buffer", stdin=b"\n".join(shas) + b"\n")
+        git_bytes(root, "cat-file", "--batch", "--buffer", stdin=b"\n".join(shas) + b"\n")
     return time.perf_counter() - start
 
 
@@ -226,7 +222,7 @@ def measure(prim: str, root: Path, paths: Sequence[str] | None = None, rev_range
         return {prim: _history(root, rev_range, limit if rev_range == "HEAD" else [])}
     if prim == "index":
         start = time.perf_counter()
-        _git(root, "ls-files", "-s", "-z")
+        git_bytes(root, "ls-files", "-s", "-z")
         return {prim: time.perf_counter() - start}
     if prim == "cache":
         return {prim: _cache(root)}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from tooling.bench.common import git_env
+
 
 
 @dataclass(frozen=True)
@@ -26,13 +26,13 @@ def _maxrss_mb(kb: int) -> float:
     return kb / (1024 * 1024) if sys.platform == "darwin" else kb / 1024
 
 
-def timed(cmd: Sequence[str], cwd: Path, out_file: Path) -> Run:
+def timed(cmd: Sequence[str], cwd: Path, out_file: Path, env: dict[str, str]) -> Run:
     """Run ``cmd`` with its standard output in ``out_file``; the peak RSS is that of the process (``wait4``)."""
     import resource
 
     with open(out_file, "wb") as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(list(cmd), cwd=cwd, env=git_env(), stdout=out, stderr=err)
+        proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=out, stderr=err)
         if hasattr(os, "wait4"):
             _, status, usage = os.wait4(proc.pid, 0)
             seconds = time.perf_counter() - start

@@ -4,7 +4,7 @@ Every figure is one fresh ``python -m tooling`` process (interpreter start
 and imports included), timed from outside, with its peak resident memory
 from the kernel (``wait4``). The passes, in order:
 
-1. cold: each stage with no ``.nep-cache`` (deleted before every process),
+1. cold: each stage with no cache (emptied before every process; ``NEP_CACHE_DIR`` names it),
    then ``check-pr`` for the two pull requests and ``validate`` of one NEP file;
 2. warm: the same again, nothing changed, with the caches the runs left;
 3. the floors (``tooling.bench.floors``), each primitive in its own process;
@@ -27,7 +27,7 @@ from typing import Any, TextIO
 
 from tooling.bench import recipes
 from tooling.bench.changes import PullRequest, add_one_percent, pull_requests
-from tooling.bench.common import BenchError, rfc3339, run_git, say
+from tooling.bench.common import BenchError, rfc3339, run_git, say, tool_env
 from tooling.bench.floors import IN_PROCESS, START_IMPORTS, repository_files
 from tooling.bench.generator import Synthetic, build_repository
 from tooling.bench.process import Run, timed, tool
@@ -44,6 +44,15 @@ class Pass:
     stages: dict[str, Run]
     check_pr: dict[str, Run]
     validate_one: Run | None
+
+
+def _env(scratch: Path) -> dict[str, str]:
+    return tool_env(scratch / "cache")
+
+
+def _caches(syn: Synthetic, scratch: Path) -> list[Path]:
+    """Where the tool may keep caches: the folder the benchmark names, and the work tree's older one."""
+    return [scratch / "cache", syn.root / ".nep-cache"]
 
 
 def _tally_target(syn: Synthetic) -> int:
@@ -83,10 +92,11 @@ def _stage_command(stage: str, syn: Synthetic, scratch: Path) -> list[str]:
 def _one(syn: Synthetic, scratch: Path, name: str, cmd: list[str], label: str, cold: bool,
          log: TextIO | None) -> Run:
     if cold:
-        shutil.rmtree(syn.root / ".nep-cache", ignore_errors=True)
+        for folder in _caches(syn, scratch):
+            shutil.rmtree(folder, ignore_errors=True)
     shutil.rmtree(scratch / "_site", ignore_errors=True)
     out = scratch / f"{name}.out"
-    run = timed(cmd, syn.root, out)
+    run = timed(cmd, syn.root, out, _env(scratch))
     if name in _RESTORE:
         # The run wrote the bot fields; put the files back so every run sees the same repository.
         run_git(syn.root, "checkout", "-q", "HEAD", "--", _RESTORE[name])
@@ -125,7 +135,7 @@ def _primitive(syn: Synthetic, scratch: Path, name: str, prim: str, *, paths: li
     if rev_range is not None:
         cmd += ["--range", rev_range]
     out = scratch / f"floor-{name.replace(':', '-')}.out"
-    run = timed(cmd, syn.root, out)
+    run = timed(cmd, syn.root, out, _env(scratch))
     text = out.read_text("utf-8", "replace")
     try:
         values = {k: float(v) for k, v in json.loads(text).items()}
@@ -141,7 +151,7 @@ def _starts(syn: Synthetic, scratch: Path) -> dict[str, float]:
     """Interpreter start with the libraries' imports, timed as a whole process (best of three: start-up is noisy)."""
     out = {}
     for name, code in START_IMPORTS.items():
-        runs = [timed([sys.executable, "-c", code], syn.root, scratch / f"{name}.out") for _ in range(3)]
+        runs = [timed([sys.executable, "-c", code], syn.root, scratch / f"{name}.out", _env(scratch)) for _ in range(3)]
         if any(r.exit_code != 0 for r in runs):
             raise BenchError(f"floor {name} failed: {runs[0].stderr.strip()}")
         out[name] = min(r.seconds for r in runs)
@@ -197,7 +207,7 @@ def run_bench(*, neps: int = 1000, votes: int = 100_000, commits: int = 20_000, 
         sizes = dict(syn.sizes)
         prs = pull_requests(syn, log)
         one, one_paths = _one_file(syn)
-        say(log, f"as of {rfc3339(syn.as_of)}; cold runs (no .nep-cache)")
+        say(log, f"as of {rfc3339(syn.as_of)}; cold runs (no cache)")
         cold = _pass(syn, scratch, prs, one, cold=True, label="cold", log=log)
         say(log, "warm runs (caches from the previous run)")
         warm = _pass(syn, scratch, prs, one, cold=False, label="warm", log=log)
