@@ -20,7 +20,7 @@ from tooling.bench.recipes import STAGES
 from tooling.bench.report import render_text
 
 TINY = dict(neps=5, votes=50, commits=30, nodes=20)
-FIGURE_KEYS = {"seconds", "floor_seconds", "ratio", "peak_rss_mb", "floor_parts"}
+FIGURE_KEYS = {"seconds", "floor_seconds", "ratio", "peak_rss_mb", "cpu_seconds", "floor_parts"}
 
 
 @pytest.fixture(scope="module")

@@ -20,6 +20,9 @@ class Run:
     exit_code: int
     maxrss_mb: float
     stderr: str
+    #: user + system CPU seconds of the process and the children it waited for: steadier than the wall
+    #: clock on a shared machine, where waiting for a core inflates ``seconds``.
+    cpu_seconds: float = 0.0
 
 
 def _maxrss_mb(kb: int) -> float:
@@ -38,13 +41,15 @@ def timed(cmd: Sequence[str], cwd: Path, out_file: Path, env: dict[str, str]) ->
             seconds = time.perf_counter() - start
             proc.returncode = os.waitstatus_to_exitcode(status)
             rss = usage.ru_maxrss
+            cpu = usage.ru_utime + usage.ru_stime
         else:  # pragma: no cover - not Unix
             proc.wait()
             seconds = time.perf_counter() - start
             rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+            cpu = 0.0
         err.seek(0)
         tail = err.read()[-2000:].decode("utf-8", "replace")
-    return Run(seconds, proc.returncode, _maxrss_mb(rss), tail)
+    return Run(seconds, proc.returncode, _maxrss_mb(rss), tail, cpu)
 
 
 def tool(*args: str) -> list[str]:

@@ -1,7 +1,8 @@
 """The result of ``nep bench``: the JSON of SPEC 9 (only ever extended) and its text table.
 
 Shape: ``{sizes, cold: {stages: {validate, tally, status, advance, site:
-{seconds, floor_seconds, ratio, peak_rss_mb, floor_parts}}, total, peak_rss_mb},
+{seconds, floor_seconds, ratio, peak_rss_mb, cpu_seconds,
+floor_parts}}, total, peak_rss_mb},
 warm: {total, stages}, warm_1pct: {total, stages}, check_pr: {vote, draft:
 {path, cold, warm}}, validate_one: {path, cold, warm}, floors: {primitive:
 seconds}}``. A figure that failed carries ``exit_code``.
@@ -26,6 +27,7 @@ def _figure(run: Run, parts: tuple[str, ...] | list[str], measured: Mapping[str,
         "floor_seconds": _r(floor),
         "ratio": _r(run.seconds / floor if floor else None, 2),
         "peak_rss_mb": _r(run.maxrss_mb, 1),
+        "cpu_seconds": _r(run.cpu_seconds),
         "floor_parts": list(parts),
     }
     if run.exit_code != 0:
@@ -41,7 +43,8 @@ def _pass(runs: Mapping[str, Run], recipe: Callable[[str], tuple[str, ...]],
     seconds = sum(r.seconds for r in runs.values())
     floor = recipes.floor_of(parts, measured)
     total: dict[str, Any] = {"seconds": _r(seconds), "floor_seconds": _r(floor),
-                             "ratio": _r(seconds / floor if floor else None, 2), "floor_parts": parts}
+                             "ratio": _r(seconds / floor if floor else None, 2),
+                             "cpu_seconds": _r(sum(r.cpu_seconds for r in runs.values())), "floor_parts": parts}
     failed = [s for s, r in runs.items() if r.exit_code >= 2]
     if failed:
         total["failed"] = failed
@@ -83,14 +86,14 @@ def _row(name: str, st: Mapping[str, Any]) -> str:
         extra += f"  missing: {st['missing']}"
     rss = f"{_num(st.get('peak_rss_mb'), '.0f')} MB" if st.get("peak_rss_mb") is not None else ""
     return (f"{name:<34}{_num(st['seconds'], '.3f'):>9}{_num(st['floor_seconds'], '.3f'):>9}"
-            f"{_num(st['ratio'], '.2f'):>7}{rss:>10}{extra}")
+            f"{_num(st['ratio'], '.2f'):>7}{rss:>10}{_num(st.get('cpu_seconds'), '.3f'):>9}{extra}")
 
 
 def render_text(result: Mapping[str, Any]) -> str:
     """One table: every figure with its floor, the ratio and the peak RSS of its process."""
     s = result["sizes"]
     lines = [f"nep bench: {s['neps']:,} NEPs, {s['votes']:,} votes, {s['commits']:,} commits, {s['nodes']:,} nodes",
-             "", f"{'figure':<34}{'seconds':>9}{'floor':>9}{'ratio':>7}{'peak RSS':>10}"]
+             "", f"{'figure':<34}{'seconds':>9}{'floor':>9}{'ratio':>7}{'peak RSS':>10}{'CPU s':>9}"]
     for label, key in (("cold", "cold"), ("warm", "warm"), ("warm after 1 % change", "warm_1pct")):
         block = result[key]
         for name, st in block.get("stages", {}).items():
@@ -110,7 +113,8 @@ def render_text(result: Mapping[str, Any]) -> str:
         "floor = what the libraries need for the operations the figure really performs (reads, PyYAML's C",
         "loader, the vote pattern, coincurve, one git log pass, markdown-it, Jinja), each counted once; a",
         "total counts every operation once across its stages and one interpreter start per process.",
-        "Every figure is a fresh process, start-up included. Floors: " + ", ".join(
+        "Every figure is a fresh process, start-up included; seconds are wall-clock, CPU s the user + system",
+        "time of the process (on a busy machine the wall clock also counts waiting for a core). Floors: " + ", ".join(
             f"{k} {v:.3f}" for k, v in result.get("floors", {}).items()),
     ]
     return "\n".join(lines) + "\n"
