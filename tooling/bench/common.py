@@ -1,15 +1,16 @@
-"""What every part of the benchmark shares: its error, its constants, its one git runner, its progress log.
+"""What every part of the benchmark shares: its error, its constants, its door to git, its progress log.
 
-The benchmark's git runner lives here and nowhere else in ``tooling.bench``.
+Every git process goes through ``tooling.shell.git``, the tool's one git runner.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from pathlib import Path
 from typing import TextIO
+
+from tooling.shell import git as gitrun
 
 GENESIS = 1_767_225_600  # 2026-01-01T00:00:00Z
 DAY = 86_400
@@ -49,17 +50,11 @@ def tool_env(cache_dir: Path | None = None) -> dict[str, str]:
 
 
 def git_bytes(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    """The benchmark's one git runner: ``git ARGS`` in ``repo``; its output, or BenchError with git's complaint."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
-    env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull)
+    """``git ARGS`` in ``repo`` through the tool's one git runner; git's complaint becomes a BenchError."""
     try:
-        proc = subprocess.run(["git", "--no-replace-objects", "-c", "log.showSignature=false", *args], cwd=repo,
-                              env=env, input=stdin, capture_output=True)
-    except FileNotFoundError:
-        raise BenchError("git is not installed (or not on PATH)") from None
-    if proc.returncode != 0:
-        raise BenchError(f"git {args[0]} failed: {proc.stderr.decode('utf-8', 'replace').strip()}")
-    return proc.stdout
+        return gitrun.git(repo, *args, input=stdin)
+    except gitrun.HistoryError as exc:
+        raise BenchError(str(exc)) from None
 
 
 def run_git(repo: Path, *args: str, stdin: bytes | None = None) -> str:
