@@ -125,7 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--votes", type=int, default=100_000)
     b.add_argument("--commits", type=int, default=20_000)
     b.add_argument("--nodes", type=int, default=2_000)
-    b.add_argument("--format", choices=["text", "json"], default="text")
+    b.add_argument("--format", choices=["text", "json", "markdown"], default="text")
     b.add_argument("--workdir", default=None, metavar="DIR", help="keep the synthetic repository here")
 
     co = cmd("codeowners", "CODEOWNERS from the NEPs' github handles", at=False)
@@ -460,7 +460,7 @@ def cmd_site(args: argparse.Namespace) -> int:
 
 def cmd_bench(args: argparse.Namespace) -> int:
     from tooling.bench.common import BenchError
-    from tooling.bench.report import render_text
+    from tooling.bench.report import render_markdown, render_text
     from tooling.bench.runner import run_bench
 
     try:
@@ -468,7 +468,10 @@ def cmd_bench(args: argparse.Namespace) -> int:
                            workdir=args.workdir, log=sys.stderr)
     except BenchError as exc:
         raise UsageError(str(exc)) from None
-    _emit(json.dumps(result, indent=2) + "\n" if args.format == "json" else render_text(result))
+    if args.format == "json":
+        _emit(json.dumps(result, indent=2) + "\n")
+    else:
+        _emit(render_markdown(result) if args.format == "markdown" else render_text(result))
     return EXIT_OK
 
 

@@ -118,3 +118,30 @@ def render_text(result: Mapping[str, Any]) -> str:
             f"{k} {v:.3f}" for k, v in result.get("floors", {}).items()),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _rows(result: Mapping[str, Any]) -> list[tuple[str, Mapping[str, Any]]]:
+    out: list[tuple[str, Mapping[str, Any]]] = []
+    for label, key in (("cold", "cold"), ("warm", "warm"), ("warm after 1 % change", "warm_1pct")):
+        block = result[key]
+        out += [(f"{label}: `{name}`", st) for name, st in block.get("stages", {}).items()]
+        out.append((f"{label}: **total**", block["total"]))
+    for kind, figs in result.get("check_pr", {}).items():
+        what = "one vote added" if kind == "vote" else "one draft edited"
+        out += [(f"`check-pr`, {what}, cold", figs["cold"]), (f"`check-pr`, {what}, warm", figs["warm"])]
+    one = result.get("validate_one")
+    if one:
+        out += [("`validate` one file, cold", one["cold"]), ("`validate` one file, warm", one["warm"])]
+    return out
+
+
+def render_markdown(result: Mapping[str, Any]) -> str:
+    """The same table in Markdown, for the documentation."""
+    s = result["sizes"]
+    lines = [f"{s['neps']:,} NEPs, {s['votes']:,} votes, {s['commits']:,} commits, {s['nodes']:,} nodes:", "",
+             "| figure | seconds | floor | ratio | peak RSS | CPU s |", "|---|---:|---:|---:|---:|---:|"]
+    for name, st in _rows(result):
+        rss = f"{st['peak_rss_mb']:.0f} MB" if st.get("peak_rss_mb") is not None else ""
+        lines.append(f"| {name} | {_num(st['seconds'], '.2f')} | {_num(st['floor_seconds'], '.2f')} | "
+                     f"{_num(st['ratio'], '.2f')} | {rss} | {_num(st.get('cpu_seconds'), '.2f')} |")
+    return "\n".join(lines) + "\n"
