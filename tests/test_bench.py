@@ -20,7 +20,8 @@ from tooling.bench.recipes import STAGES
 from tooling.bench.report import render_text
 
 TINY = dict(neps=5, votes=50, commits=30, nodes=20)
-FIGURE_KEYS = {"seconds", "floor_seconds", "ratio", "peak_rss_mb", "cpu_seconds", "floor_parts"}
+FIGURE_KEYS = {"seconds", "floor_seconds", "ratio", "peak_rss_mb", "cpu_seconds", "floor_cpu_seconds", "cpu_ratio",
+               "floor_parts"}
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +76,7 @@ def test_every_figure_ran_and_has_a_positive_floor(result):
         assert set(fig) == FIGURE_KEYS, (name, fig)
         assert fig["seconds"] > 0 and fig["floor_seconds"] > 0 and fig["ratio"] > 0, name
         assert fig["peak_rss_mb"] > 1, name
+        assert fig["cpu_seconds"] > 0 and fig["floor_cpu_seconds"] > 0, name
 
 
 def test_every_floor_primitive_is_measured(result):
@@ -193,7 +195,7 @@ def test_every_floor_primitive_measures_some_work(synthetic):
             figures = floors.measure(prim, synthetic.root, rev_range="HEAD~1..HEAD")
         else:
             figures = floors.measure(prim, synthetic.root)
-        assert figures and all(v >= 0 for v in figures.values()), prim
+        assert figures and all(wall >= 0 and cpu >= 0 for wall, cpu in figures.values()), prim
 
 
 def test_the_total_counts_shared_operations_once_and_every_start():

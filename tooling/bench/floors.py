@@ -32,8 +32,8 @@ revision range (a cache extended by the new commits) or, with ``--paths``,
 to those paths. Which primitives make which stage's floor is in
 ``tooling.bench.compose``.
 
-Timing uses the wall clock (``time.perf_counter``): measuring is this
-module's job; nothing here decides a governance outcome.
+Each primitive gives its wall seconds (``time.perf_counter``) and its CPU
+seconds (``getrusage``, git's processes included): measuring is this module's job; nothing here decides a governance outcome.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ import hashlib
 import json
 import os
 import re
+import resource
 import sys
 import tempfile
 import time
@@ -62,6 +63,20 @@ _CANONICAL_VOTE = re.compile("".join(
     rf'{k}: (?P<{k}>0|[1-9][0-9]{{0,15}})\n' if k in ("nep", "timestamp") else rf'{k}: "(?P<{k}>[^"\\\n]*)"\n'
     for k in _VOTE_KEYS))
 _BOT_FIELDS = ("status", "submitted", "resolution", "activated")
+
+
+#: (wall seconds, CPU seconds of this process and the git processes it waited for)
+Span = tuple[float, float]
+
+
+def _now() -> Span:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.perf_counter(), me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _since(start: Span) -> Span:
+    wall, cpu = _now()
+    return wall - start[0], cpu - start[1]
 
 
 def repository_files(root: Path) -> list[str]:
@@ -89,7 +104,7 @@ def _split(text: str) -> tuple[str, str]:
     return text[4:end + 1], text[end + 5:]
 
 
-def _parse_neps(files: dict[str, bytes]) -> float:
+def _parse_neps(files: dict[str, bytes]) -> Span:
     import yaml
     from jsonschema import Draft202012Validator
 
@@ -97,7 +112,7 @@ def _parse_neps(files: dict[str, bytes]) -> float:
 
     nep_schema = schema("nep")
     texts = [v for k, v in files.items() if k.startswith("neps/")]
-    start = time.perf_counter()
+    start = _now()
     validator = Draft202012Validator(nep_schema)
     for raw in texts:
         head, body = _split(raw.decode("utf-8"))
@@ -109,23 +124,23 @@ def _parse_neps(files: dict[str, bytes]) -> float:
         doc = {"front_matter": {k: v for k, v in data.items() if k not in _BOT_FIELDS}, "body": body}
         hashlib.sha256(json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                                   default=str).encode("utf-8")).hexdigest()
-    return time.perf_counter() - start
+    return _since(start)
 
 
-def _parse_votes(files: dict[str, bytes]) -> float:
+def _parse_votes(files: dict[str, bytes]) -> Span:
     import yaml
 
     votes = [v for k, v in files.items() if k.startswith("votes/")]
     config = [v for k, v in files.items() if k in ("governance.yaml", "stakes/ledger.yaml")]
-    start = time.perf_counter()
+    start = _now()
     for raw in votes:
         _CANONICAL_VOTE.fullmatch(raw.decode("utf-8"))
     for raw in config:
         yaml.load(raw, Loader=yaml.CSafeLoader)
-    return time.perf_counter() - start
+    return _since(start)
 
 
-def _verify(files: dict[str, bytes]) -> float:
+def _verify(files: dict[str, bytes]) -> Span:
     from coincurve import PublicKey
 
     votes = []
@@ -133,7 +148,7 @@ def _verify(files: dict[str, bytes]) -> float:
         m = _CANONICAL_VOTE.fullmatch(raw.decode("utf-8")) if k.startswith("votes/") else None
         if m:
             votes.append(m.groupdict())
-    start = time.perf_counter()
+    start = _now()
     keys: dict[str, PublicKey] = {}
     for v in votes:
         payload = {"domain": "neuroshard-nep-vote/v1", "network": v["network"], "nep": int(v["nep"]),
@@ -145,11 +160,11 @@ def _verify(files: dict[str, bytes]) -> float:
         if key is None:
             key = keys[v["public_key"]] = PublicKey(bytes.fromhex(v["public_key"]))
         key.verify(bytes.fromhex(v["signature"]), digest, hasher=None)
-    return time.perf_counter() - start
+    return _since(start)
 
 
-def _history(root: Path, rev_range: str, paths: Sequence[str]) -> float:
-    start = time.perf_counter()
+def _history(root: Path, rev_range: str, paths: Sequence[str]) -> Span:
+    start = _now()
     out = git_bytes(root, "log", "--first-parent", "--reverse", "--root", "--diff-merges=first-parent", "--raw",
                "--no-abbrev", "--no-renames", "--no-color", "--no-ext-diff", "-z", "--format=%x01%H %P %ct",
                "--end-of-options", rev_range, "--", *paths)
@@ -162,68 +177,68 @@ def _history(root: Path, rev_range: str, paths: Sequence[str]) -> float:
                 blobs.add(sha)
     if blobs:
         git_bytes(root, "cat-file", "--batch", "--buffer", stdin=b"\n".join(sorted(blobs)) + b"\n")
-    return time.perf_counter() - start
+    return _since(start)
 
 
-def _render(files: dict[str, bytes]) -> dict[str, float]:
+def _render(files: dict[str, bytes]) -> dict[str, Span]:
     import jinja2
     from markdown_it import MarkdownIt
 
     pages = [_split(v.decode("utf-8")) for k, v in files.items() if k.startswith("neps/")]
-    start = time.perf_counter()
+    start = _now()
     env = jinja2.Environment(autoescape=True)
     page = env.from_string("<!doctype html><title>{{ title }}</title><main>{{ body | safe }}</main>")
     md = MarkdownIt("commonmark")
     html = [page.render(title=front[:80], body=md.render(body)) for front, body in pages]
     html.append(page.render(title="index", body="".join(f"<li>{i}</li>" for i in range(len(pages)))))
-    rendered = time.perf_counter()
+    rendered = _since(start)
     with tempfile.TemporaryDirectory() as out:
-        written = time.perf_counter()
+        start = _now()
         for i, text in enumerate(html):
             with open(os.path.join(out, f"{i}.html"), "w", encoding="utf-8") as fh:
                 fh.write(text)
-        written = time.perf_counter() - written
-    return {"render": rendered - start, "write": written}
+        written = _since(start)
+    return {"render": rendered, "write": written}
 
 
-def _cache(root: Path) -> float:
+def _cache(root: Path) -> Span:
     """Every file of the caches: ``NEP_CACHE_DIR`` (where the benchmark points the tool) and the work tree's."""
     folders = [root / ".nep-cache"] + ([Path(os.environ["NEP_CACHE_DIR"])] if os.environ.get("NEP_CACHE_DIR") else [])
-    start = time.perf_counter()
+    start = _now()
     for dirpath, _, files in (entry for folder in folders for entry in os.walk(folder)):
         for f in files:
             with open(os.path.join(dirpath, f), "rb") as fh:
                 fh.read()
-    return time.perf_counter() - start
+    return _since(start)
 
 
-def _diff(root: Path, rev_range: str) -> float:
+def _diff(root: Path, rev_range: str) -> Span:
     base, head = rev_range.split("..", 1)
-    start = time.perf_counter()
+    start = _now()
     out = git_bytes(root, "diff-tree", "-r", "--raw", "--no-abbrev", "--no-renames", "-z", base, head)
     shas = [tok.split(b" ")[3] for tok in out.split(b"\0") if tok.startswith(b":")]
     shas = [s for s in shas if s.strip(b"0")]
     if shas:
         git_bytes(root, "cat-file", "--batch", "--buffer", stdin=b"\n".join(shas) + b"\n")
-    return time.perf_counter() - start
+    return _since(start)
 
 
-def measure(prim: str, root: Path, paths: Sequence[str] | None = None, rev_range: str = "HEAD") -> dict[str, float]:
-    """Seconds of one in-process primitive (``render`` also gives ``write``)."""
+def measure(prim: str, root: Path, paths: Sequence[str] | None = None, rev_range: str = "HEAD") -> dict[str, Span]:
+    """(wall, CPU) seconds of one in-process primitive (``render`` also gives ``write``)."""
     chosen = list(paths) if paths is not None else repository_files(root)
     if prim == "read":
-        start = time.perf_counter()
+        start = _now()
         _read(root, chosen)
-        return {prim: time.perf_counter() - start}
+        return {prim: _since(start)}
     if prim == "history":
         # A range is a cache extended by new commits (every path); a list of paths with the whole
         # history is what one file needs.
         limit = [p for p in chosen if p.startswith(("neps/", "votes/"))] if paths is not None else []
         return {prim: _history(root, rev_range, limit if rev_range == "HEAD" else [])}
     if prim == "index":
-        start = time.perf_counter()
+        start = _now()
         git_bytes(root, "ls-files", "-s", "-z")
-        return {prim: time.perf_counter() - start}
+        return {prim: _since(start)}
     if prim == "cache":
         return {prim: _cache(root)}
     if prim == "diff":

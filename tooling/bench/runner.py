@@ -28,7 +28,7 @@ from typing import Any, TextIO
 from tooling.bench import recipes
 from tooling.bench.changes import PullRequest, add_one_percent, pull_requests
 from tooling.bench.common import BenchError, rfc3339, run_git, say, tool_env
-from tooling.bench.floors import IN_PROCESS, START_IMPORTS, repository_files
+from tooling.bench.floors import IN_PROCESS, START_IMPORTS, Span, repository_files
 from tooling.bench.generator import Synthetic, build_repository
 from tooling.bench.process import Run, timed, tool
 from tooling.bench.report import assemble
@@ -125,7 +125,7 @@ def _pass(syn: Synthetic, scratch: Path, prs: list[PullRequest], one: str | None
 
 
 def _primitive(syn: Synthetic, scratch: Path, name: str, prim: str, *, paths: list[str] | None = None,
-               rev_range: str | None = None) -> dict[str, float]:
+               rev_range: str | None = None) -> dict[str, Span]:
     """Run one primitive in a fresh process; its figures under ``name`` (and ``name``'s prefix for extras)."""
     cmd = [sys.executable, "-m", "tooling.bench.floors", prim, str(syn.root)]
     if paths is not None:
@@ -138,8 +138,8 @@ def _primitive(syn: Synthetic, scratch: Path, name: str, prim: str, *, paths: li
     run = timed(cmd, syn.root, out, _env(scratch))
     text = out.read_text("utf-8", "replace")
     try:
-        values = {k: float(v) for k, v in json.loads(text).items()}
-    except (ValueError, AttributeError):
+        values = {k: (float(v[0]), float(v[1])) for k, v in json.loads(text).items()}
+    except (ValueError, AttributeError, TypeError, IndexError):
         raise BenchError(f"floor {name} failed: {run.stderr.strip() or text[:500]}") from None
     if len(values) == 1:
         return {name: next(iter(values.values()))}
@@ -147,19 +147,20 @@ def _primitive(syn: Synthetic, scratch: Path, name: str, prim: str, *, paths: li
     return {prefix + k: v for k, v in values.items()}
 
 
-def _starts(syn: Synthetic, scratch: Path) -> dict[str, float]:
+def _starts(syn: Synthetic, scratch: Path) -> dict[str, Span]:
     """Interpreter start with the libraries' imports, timed as a whole process (best of three: start-up is noisy)."""
     out = {}
     for name, code in START_IMPORTS.items():
         runs = [timed([sys.executable, "-c", code], syn.root, scratch / f"{name}.out", _env(scratch)) for _ in range(3)]
         if any(r.exit_code != 0 for r in runs):
             raise BenchError(f"floor {name} failed: {runs[0].stderr.strip()}")
-        out[name] = min(r.seconds for r in runs)
+        best = min(runs, key=lambda r: r.seconds)
+        out[name] = (best.seconds, best.cpu_seconds)
     return out
 
 
 def _floors(syn: Synthetic, scratch: Path, prs: list[PullRequest], one_paths: list[str] | None,
-            log: TextIO | None) -> dict[str, float]:
+            log: TextIO | None) -> dict[str, Span]:
     measured = _starts(syn, scratch)
     for prim in IN_PROCESS:
         if prim != "diff":
@@ -169,19 +170,20 @@ def _floors(syn: Synthetic, scratch: Path, prs: list[PullRequest], one_paths: li
     if one_paths is not None:
         for prim in ("read", "parse_neps", "parse_votes", "verify", "history"):
             measured.update(_primitive(syn, scratch, f"one:{prim}", prim, paths=one_paths))
-    for name, seconds in measured.items():
-        say(log, f"floor {name}: {seconds:.3f} s")
+    for name, (seconds, cpu) in measured.items():
+        say(log, f"floor {name}: {seconds:.3f} s (CPU {cpu:.3f} s)")
     return measured
 
 
-def _pct_floors(syn: Synthetic, scratch: Path, paths: list[str], old_head: str, log: TextIO | None) -> dict[str, float]:
-    measured: dict[str, float] = {}
+def _pct_floors(syn: Synthetic, scratch: Path, paths: list[str], old_head: str,
+                log: TextIO | None) -> dict[str, Span]:
+    measured: dict[str, Span] = {}
     for prim in ("read", "parse_neps", "parse_votes", "verify", "render"):
         measured.update(_primitive(syn, scratch, f"pct:{prim}", prim, paths=paths))
     measured.pop("pct:write", None)  # the site writes every page: counted by ``write``
     measured.update(_primitive(syn, scratch, "pct:history", "history", rev_range=f"{old_head}..HEAD"))
-    for name, seconds in measured.items():
-        say(log, f"floor {name}: {seconds:.3f} s")
+    for name, (seconds, cpu) in measured.items():
+        say(log, f"floor {name}: {seconds:.3f} s (CPU {cpu:.3f} s)")
     return measured
 
 
@@ -220,4 +222,5 @@ def run_bench(*, neps: int = 1000, votes: int = 100_000, commits: int = 20_000, 
         shutil.rmtree(base, ignore_errors=True)
     return assemble(sizes=sizes, cold=cold.stages, warm=warm.stages, warm_1pct=pct.stages,
                     check_pr={k: (cold.check_pr[k], warm.check_pr[k]) for k in cold.check_pr},
-                    validate_one=(one, cold.validate_one, warm.validate_one), measured=measured)
+                    validate_one=(one, cold.validate_one, warm.validate_one),
+                    measured={k: v[0] for k, v in measured.items()}, measured_cpu={k: v[1] for k, v in measured.items()})
