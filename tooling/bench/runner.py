@@ -170,6 +170,10 @@ def _floors(syn: Synthetic, scratch: Path, prs: list[PullRequest], one_paths: li
     if one_paths is not None:
         for prim in ("read", "parse_neps", "parse_votes", "verify", "history"):
             measured.update(_primitive(syn, scratch, f"one:{prim}", prim, paths=one_paths))
+        # A path-limited log still walks every commit and can cost more than the whole pass: the floor
+        # takes the cheaper way to the same facts.
+        limited, whole = measured["one:history"], measured["history"]
+        measured["one:history"] = (min(limited[0], whole[0]), min(limited[1], whole[1]))
     for name, (seconds, cpu) in measured.items():
         say(log, f"floor {name}: {seconds:.3f} s (CPU {cpu:.3f} s)")
     return measured
