@@ -151,7 +151,8 @@ def make_tally(yes: str = "0", no: str = "0", abstain: str = "0", total: str = "
     from tooling.core.tally import decide
 
     y, n, a, ts = Decimal(yes), Decimal(no), Decimal(abstain), Decimal(total)
-    quorum_reached, approval_reached, projected, reason = decide(y, n, a, ts, GENESIS.quorum, GENESIS.approval)
+    d = decide(y, n, a, ts, GENESIS.quorum, GENESIS.approval)
+    quorum_reached, approval_reached, projected, reason = d.quorum_reached, d.approval_reached, d.outcome, d.reason
     base: dict[str, Any] = dict(
         nep=nep,
         as_of=VE if final else VS + DAY,

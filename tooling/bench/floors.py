@@ -202,8 +202,10 @@ def _render(files: dict[str, bytes]) -> dict[str, Span]:
 
 
 def _cache(root: Path) -> Span:
-    """Every file of the caches: ``NEP_CACHE_DIR`` (where the benchmark points the tool) and the work tree's."""
-    folders = [root / ".nep-cache"] + ([Path(os.environ["NEP_CACHE_DIR"])] if os.environ.get("NEP_CACHE_DIR") else [])
+    """Every file of the caches: ``NEP_CACHE_DIR`` (where the benchmark points the tool), the git directory's
+    and the work tree's older one."""
+    folders = [root / ".git" / "nep-cache", root / ".nep-cache"]
+    folders += [Path(os.environ["NEP_CACHE_DIR"])] if os.environ.get("NEP_CACHE_DIR") else []
     start = _now()
     for dirpath, _, files in (entry for folder in folders for entry in os.walk(folder)):
         for f in files:

@@ -51,8 +51,9 @@ def _env(scratch: Path) -> dict[str, str]:
 
 
 def _caches(syn: Synthetic, scratch: Path) -> list[Path]:
-    """Where the tool may keep caches: the folder the benchmark names, and the work tree's older one."""
-    return [scratch / "cache", syn.root / ".nep-cache"]
+    """Where the tool may keep caches: the folder the benchmark names (``NEP_CACHE_DIR``), and, should a
+    version of the tool not read that variable, the git directory's and the work tree's older one."""
+    return [scratch / "cache", syn.root / ".git" / "nep-cache", syn.root / ".nep-cache"]
 
 
 def _tally_target(syn: Synthetic) -> int:
