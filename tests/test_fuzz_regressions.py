@@ -1,0 +1,40 @@
+"""Inputs the fuzzer (scripts/fuzz) found crashing, each pinned with the finding it must produce instead.
+
+The raw crashing inputs are replayed by tests/test_hostile_corpus.py; here
+each bug has a readable test named for what broke.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tooling.parse.proposals import parse_nep, parse_vote
+from tooling.parse.yamlio import LoadError, load_yaml
+
+
+@pytest.mark.parametrize("text", ["!!float nep: 1\n", "a: !!float x\n", "a: !!float ''\n", "a: !!float 1_0\n"])
+def test_an_explicit_float_tag_on_text_is_a_finding_not_a_crash(text):
+    with pytest.raises(LoadError) as err:
+        load_yaml(text)
+    assert err.value.kind == "yaml-unsupported" and err.value.line == 1
+
+
+def test_an_explicit_float_tag_in_a_vote_or_nep_is_reported():
+    vote = parse_vote("votes/nep-0001/" + "a" * 32 + ".yaml", b"nep: !!float one\n")
+    assert vote.vote is None and [d.slug for d in vote.diagnostics] == ["yaml-unsupported"]
+    nep = parse_nep("neps/nep-0001.md", b"---\nnep: !!float one\n---\nbody\n")
+    assert nep.proposal is None and [d.slug for d in nep.diagnostics] == ["yaml-unsupported"]
+
+
+@pytest.mark.parametrize("text", ["a: !!int 1_000\n", "a: !!int ' 12'\n", "a: !!int \"\\u0661\\u0662\"\n",
+                                  "a: !!int \"\\uff11\"\n", "a: !!float 1_0.5\n", "a: !!float infinity\n"])
+def test_explicit_number_tags_take_only_the_core_schema_spellings(text):
+    with pytest.raises(LoadError) as err:
+        load_yaml(text)
+    assert err.value.kind == "yaml-unsupported"
+
+
+@pytest.mark.parametrize("text, value", [("a: !!int 12\n", 12), ("a: !!int 0x1F\n", 31), ("a: !!float 1\n", 1.0),
+                                         ("a: !!float -2.5e3\n", -2500.0), ("a: !!int '7'\n", 7)])
+def test_explicit_number_tags_on_core_spellings_still_load(text, value):
+    assert load_yaml(text).data == {"a": value}
