@@ -6,10 +6,15 @@ each bug has a readable test named for what broke.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from tooling.parse import proposals
 from tooling.parse.proposals import parse_nep, parse_vote
 from tooling.parse.yamlio import LoadError, load_yaml
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("text", ["!!float nep: 1\n", "a: !!float x\n", "a: !!float ''\n", "a: !!float 1_0\n"])
@@ -38,3 +43,22 @@ def test_explicit_number_tags_take_only_the_core_schema_spellings(text):
                                          ("a: !!float -2.5e3\n", -2500.0), ("a: !!int '7'\n", 7)])
 def test_explicit_number_tags_on_core_spellings_still_load(text, value):
     assert load_yaml(text).data == {"a": value}
+
+
+VOTE = (ROOT / "votes/nep-0001/4df6b0d3f895f07b483522e489ab487e.yaml").read_bytes()
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x7f", "\x85", "\x9f", "\u2028", "\u2029", "\ufeff", "\ufffe", "\t"])
+def test_the_fast_vote_reader_and_the_yaml_reader_agree_on_odd_characters_in_the_network(char):
+    raw = VOTE.replace(b'network: "neuroshard-mainnet"', f'network: "neuroshard-{char}mainnet"'.encode())
+    assert raw != VOTE
+    path = "votes/nep-0001/4df6b0d3f895f07b483522e489ab487e.yaml"
+    fast = parse_vote(path, raw)
+    saved = proposals._fast_vote
+    proposals._fast_vote = lambda p, t: None
+    try:
+        slow = parse_vote(path, raw)
+    finally:
+        proposals._fast_vote = saved
+    assert fast.vote == slow.vote
+    assert [d.slug for d in fast.diagnostics] == [d.slug for d in slow.diagnostics]

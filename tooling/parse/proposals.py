@@ -251,6 +251,9 @@ _FIELD_CHECKS = {
     "signature": re.compile(r"(?:[0-9a-f]{2}){8,72}"),
 }
 _REASON_BAD = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: What YAML would refuse or read differently inside a double-quoted scalar (non-printable characters,
+#: line breaks it folds to a space, a BOM): such a file takes the YAML path so both paths agree.
+_FAST_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def canonical_vote_pos(key: str) -> Pos:
@@ -267,7 +270,7 @@ def _fast_vote(path: str, text: str) -> Vote | None:
     nep, ts = int(g["nep"]), int(g["timestamp"])
     if nep < 1 or ts > 253402300799 or g["choice"] not in ("yes", "no", "abstain") or not g["network"]:
         return None
-    if len(g["reason"]) > 10000 or _REASON_BAD.search(g["reason"]):
+    if len(g["reason"]) > 10000 or _REASON_BAD.search(g["reason"]) or _FAST_UNSAFE.search(g["network"] + g["reason"]):
         return None
     if not all(rx.fullmatch(g[k]) for k, rx in _FIELD_CHECKS.items()):
         return None
