@@ -101,3 +101,24 @@ def test_status_only_moves_forward_and_decisions_never_change_after_voting_end(t
             rows = {(tuple((r.path, r.choice, r.weight) for r in s.tally.votes if r.counted), s.tally.yes,
                      s.tally.no, s.tally.abstain) for t, s in zip(INSTANTS, seq) if s.tally is not None and t >= VE}
             assert len(rows) == 1
+
+
+@examples(4)
+@given(histories(), st.lists(st.sampled_from([VE + 1, VE + 2, AT - 1, AT, AT + 1, AT + 10**6]), min_size=1,
+                             max_size=4, unique=True).map(sorted))
+def test_advance_twice_is_a_no_op_and_the_runs_agree_with_the_status(tmp_path_factory, history, instants):
+    from tooling.app.advance import run
+
+    votes, withdraw = history
+    repo = build(tmp_path_factory, votes, withdraw)
+    for at in instants:
+        run(repo.path, at, commit=True, dry_run=False)
+        head, files = repo.head(), {p: (repo.path / p).read_bytes() for p in ("neps/nep-0001.md", "neps/nep-0002.md",
+                                                                              "neps/nep-0003.md")}
+        again = run(repo.path, at, commit=True, dry_run=False)
+        assert again.changes == [] and again.commits == [] and repo.head() == head
+        assert {p: (repo.path / p).read_bytes() for p in files} == files
+        assert repo.git("status", "--porcelain", "--untracked-files=no") == ""
+        states = evaluate(gather(repo.path, cache=False), at).states
+        for nep in NEPS:
+            assert f'status: "{states[nep].status}"'.encode() in files[f"neps/nep-{nep:04d}.md"]
