@@ -301,14 +301,14 @@ def test_a_status_with_trailing_spaces_is_patched_in_place(tmp_path):
 
 
 def test_patch_gives_an_empty_value_its_space():
-    from tooling.parse.yamlio import patch_front_matter
+    from tooling.parse.yamlpatch import patch_front_matter
 
     text = "---\nnep: 1\nstatus:\n---\nbody\n"
     assert patch_front_matter(text, {"status": "voting"}, ["status"]) == '---\nnep: 1\nstatus: "voting"\n---\nbody\n'
 
 
 def test_patch_only_breaks_lines_at_line_feeds():
-    from tooling.parse.yamlio import patch_front_matter
+    from tooling.parse.yamlpatch import patch_front_matter
 
     # U+2028 and U+0085 inside a quoted value are not line breaks: "y: z" there is no key.
     for sep in ("\u2028", "\x85", "\x0c"):

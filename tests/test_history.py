@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo
+from tooling.shell import gitlog
 from tooling.shell import history as h
 from tooling.shell.history import (
     EMPTY_HISTORY,
@@ -135,6 +136,7 @@ def test_paths_lists_files_included_by_as_of_even_if_deleted_later(repo: GitRepo
     repo.write("votes/nep-0001/a.yaml", "a")
     repo.write("votes/nep-0002/b.yaml", "b")
     repo.write("stakes/ledger.yaml", "x")
+    repo.write("stakes/other.yaml", "y")
     repo.commit("two votes", at=T)
     repo.delete("votes/nep-0001/a.yaml")
     repo.write("votes/nep-0001/c.yaml", "c")
@@ -148,7 +150,8 @@ def test_paths_lists_files_included_by_as_of_even_if_deleted_later(repo: GitRepo
         "votes/nep-0002/b.yaml",
     ]
     assert hist.paths("votes/nep-0003/", as_of=T + 100) == []
-    assert "stakes/ledger.yaml" not in hist.events  # only neps/ and votes/ are tracked
+    # neps/, votes/ and the two files read as of an instant are tracked; nothing else.
+    assert "stakes/ledger.yaml" in hist.events and "stakes/other.yaml" not in hist.events
 
 
 # --------------------------------------------------------------------------
@@ -350,7 +353,7 @@ def test_a_file_name_that_is_not_utf8_survives_the_cache(repo: GitRepo) -> None:
     name = "votes/nep-0001/latin1-\udce9.yaml"  # the byte 0xE9 on disk, as os.fsdecode gives it
     repo.write(name, "v")
     repo.commit("odd bytes", at=T)
-    cache = repo.path / ".nep-cache"
+    cache = repo.path / ".git" / "nep-cache"
     cold = read_history(repo.path, cache_dir=cache)
     assert list(cold.events) == [name]
     assert len(list(cache.glob("history-*.json"))) == 1
@@ -539,10 +542,10 @@ def test_a_long_history_read_in_parallel_segments_is_the_same(repo: GitRepo, mon
             repo.checkout("main")
             repo.merge("side", at=at + 2)
     single = read_history(repo.path)
-    monkeypatch.setattr(h, "_PARALLEL_MIN_COMMITS", 1)
+    monkeypatch.setattr(gitlog, "_PARALLEL_MIN_COMMITS", 1)
     for workers in (2, 3, 4, 20):
-        monkeypatch.setattr(h, "_workers", lambda w=workers: w)
-        assert len(h._segments(repo.path, single.head)) == min(workers, len(single.commits))
+        monkeypatch.setattr(gitlog, "_workers", lambda w=workers: w)
+        assert len(gitlog._segments(repo.path, single.head)) == min(workers, len(single.commits))
         assert read_history(repo.path) == single
 
 
@@ -556,9 +559,8 @@ def test_cache_hit_gives_the_identical_history(repo: GitRepo, monkeypatch: pytes
     repo.write(NEP, nep_text("review"))
     repo.write(VOTE, "v")
     repo.commit("review", at=T + DAY)
-    cache = repo.path / ".nep-cache"
+    cache = repo.path / ".git" / "nep-cache"
     cold = read_history(repo.path, cache_dir=cache)
-    assert (cache / ".gitignore").read_text() == "*\n"
     assert dirty_paths(repo.path) == []
 
     def no_log(*args: object) -> None:
@@ -575,7 +577,7 @@ def test_cache_hit_gives_the_identical_history(repo: GitRepo, monkeypatch: pytes
 def test_cache_is_extended_by_appended_commits(repo: GitRepo, monkeypatch: pytest.MonkeyPatch) -> None:
     repo.write(NEP, nep_text("draft"))
     repo.commit("draft", at=T + 100)
-    cache = repo.path / ".nep-cache"
+    cache = repo.path / ".git" / "nep-cache"
     read_history(repo.path, cache_dir=cache)
     repo.write(NEP, nep_text("review"))
     repo.commit("review, backdated", at=T)  # the clock carries over from the cached part
@@ -599,7 +601,7 @@ def test_cache_after_rewritten_history_is_rebuilt(repo: GitRepo) -> None:
     repo.commit("a", at=T)
     repo.write(VOTE, "b")
     repo.commit("b", at=T + 10)
-    cache = repo.path / ".nep-cache"
+    cache = repo.path / ".git" / "nep-cache"
     read_history(repo.path, cache_dir=cache)
     repo.git("reset", "-q", "--hard", "HEAD~1")
     repo.write("votes/nep-0001/other.yaml", "c")
@@ -610,7 +612,7 @@ def test_cache_after_rewritten_history_is_rebuilt(repo: GitRepo) -> None:
 def test_a_corrupt_cache_is_ignored(repo: GitRepo) -> None:
     repo.write(VOTE, "a")
     repo.commit("a", at=T)
-    cache = repo.path / ".nep-cache"
+    cache = repo.path / ".git" / "nep-cache"
     read_history(repo.path, cache_dir=cache)
     for file in cache.glob("history-*.json"):
         file.write_text("{not json")
@@ -622,7 +624,6 @@ def test_a_committed_cache_is_never_trusted(repo: GitRepo) -> None:
     repo.commit("root", at=T)
     cache = repo.path / ".nep-cache"
     read_history(repo.path, cache_dir=cache)
-    (cache / ".gitignore").unlink()
     [file] = cache.glob("history-*.json")
     data = json.loads(file.read_text())
     data["changes"] = []  # a forged cache: "this vote was never included"

@@ -230,9 +230,21 @@ def test_rules_doc_is_current():
 
 def test_rules_doc_lists_every_rule():
     text = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
-    catalog.markdown()  # registers the pr-* rules
     for r in catalog.BY_CODE.values():
         assert f"| `{r.code}` | `{r.slug}` | {r.severity} |" in text, r.code
+
+
+def test_catalog_is_complete_without_importing_any_checker():
+    """The table is data: importing it alone gives every rule, the pr-* ones included."""
+    code = (
+        "import sys; from tooling.core import catalog; "
+        "assert 'tooling.checks.policy' not in sys.modules; "
+        "print(len(catalog.RULES), sum(s.startswith('pr-') for s in catalog.RULES))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    total, pr = map(int, r.stdout.split())
+    assert total == len(catalog.RULES) and pr == 13
 
 
 def test_rules_doc_command_prints_the_whole_catalog():

@@ -10,7 +10,9 @@ import pytest
 
 from tooling.shell import sigcache
 from tooling.core import votes
-from tooling.shell.sigcache import FILE_NAME, SignatureCache, signature_key
+from tooling.shell.sigcache import SignatureCache, file_name, signature_key
+
+FILE_NAME = file_name()
 
 NETWORK = "neuroshard-mainnet"
 HASH = "ab" * 32
@@ -130,13 +132,12 @@ def test_a_truncated_file_is_ignored(tmp_path):
     assert len(SignatureCache.load(tmp_path)) == 0
 
 
-def test_a_missing_cache_folder_is_created_with_its_gitignore(tmp_path):
-    d = tmp_path / ".nep-cache"
+def test_a_missing_cache_folder_is_created(tmp_path):
+    d = tmp_path / "cache"
     cache = SignatureCache.load(d)
     cache.checker()(_vote())
     cache.save()
     assert (d / FILE_NAME).is_file()
-    assert (d / ".gitignore").read_text() == "*\n"
 
 
 def test_nothing_is_written_when_nothing_was_verified(tmp_path):

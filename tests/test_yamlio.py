@@ -12,9 +12,9 @@ from tooling.parse.yamlio import (
     LoadError,
     decode,
     load_yaml,
-    patch_front_matter,
     split_front_matter,
 )
+from tooling.parse.yamlpatch import patch_front_matter
 
 BOT_ORDER = ["status", "submitted", "resolution", "activated"]
 

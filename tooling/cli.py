@@ -161,7 +161,7 @@ def _emit(text: str) -> None:
 
 
 def _render_diags(diags, sources, fmt: str, **extra: Any) -> str:  # type: ignore[no-untyped-def]
-    from tooling.core.diagnostics import render_github, render_json, render_text
+    from tooling.present.diagnostics import render_github, render_json, render_text
 
     if fmt == "json":
         return render_json(diags, **extra)
@@ -532,7 +532,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # Machine readers get the finding where they look for findings.
             _emit(_render_diags(exc.diagnostics, exc.sources, fmt))
         else:
-            from tooling.core.diagnostics import render_text
+            from tooling.present.diagnostics import render_text
 
             sys.stdout.flush()
             sys.stderr.write(render_text(exc.diagnostics, exc.sources))

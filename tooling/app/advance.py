@@ -194,7 +194,8 @@ def plan(world: World, as_of: int) -> list[PlannedChange]:
 def patched_bytes(raw: bytes, path: str, updates: Mapping[str, Any]) -> bytes:
     """The file with the bot fields set; ValueError if the result would not read back exactly."""
     from tooling.parse.proposals import parse_nep
-    from tooling.parse.yamlio import LoadError, patch_front_matter
+    from tooling.parse.yamlio import LoadError
+    from tooling.parse.yamlpatch import patch_front_matter
 
     text = raw.decode("utf-8")
     try:

@@ -18,7 +18,7 @@ from decimal import Decimal
 from tooling.core.economics import describe, describe_field, is_neutral, moved_fields
 from tooling.core.model import Author, EconomicImpact, NEPType, ParameterChange, Proposal, UpgradePath
 from tooling.checks.rules.metadata import bad_text
-from tooling.parse.yamlio import quote, render_scalar
+from tooling.parse.yamlpatch import quote, render_scalar
 
 PLACEHOLDER_NODE = "0" * 32
 _NODE = re.compile(r"^[0-9a-f]{32}$")

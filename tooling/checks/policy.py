@@ -47,59 +47,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from tooling.core.diagnostics import Diagnostic, md_escape, render_markdown_table, sort_key
+from tooling.core.diagnostics import Diagnostic, sort_key
+from tooling.present.diagnostics import md_escape, render_markdown_table
 from tooling.core.model import AUTHOR_STATUSES, NEPState, NEPStatus, Pos, Proposal, Severity, VoteCode
 from tooling.core import catalog
-from tooling.core.catalog import Rule
+from tooling.core.catalog import POLICY_RULES, Rule  # noqa: F401  (POLICY_RULES re-exported)
 
-E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTICE
-
-POLICY_RULES: list[Rule] = [
-    Rule("NEP700", "pr-content-frozen", E,
-         "a NEP's content changes at or after its voting start (or after it was withdrawn or decided)",
-         "votes bind to the content at voting start; revert the change and propose it in a new NEP "
-         "(list this one in `supersedes`)"),
-    Rule("NEP701", "pr-bot-field", E,
-         "a pull request adds, changes or removes `submitted`, `resolution` or `activated`",
-         "leave submitted, resolution and activated to the bot; if your branch is behind main, merge main into it"),
-    Rule("NEP702", "pr-status-transition", E,
-         "a status change that authors may not make",
-         "authors may set draft -> review, and draft or review -> withdrawn before voting start; "
-         "the bot writes every other status"),
-    Rule("NEP703", "pr-withdraw-after-voting-start", E,
-         "a withdrawal at or after the NEP's voting start",
-         "once voting has started the vote runs to its end; leave the status as it is"),
-    Rule("NEP704", "pr-vote-changed", E,
-         "a vote file that main already has (or had) is changed",
-         "votes are final: revert the change; if your branch is behind main, merge main into it"),
-    Rule("NEP705", "pr-vote-deleted", E,
-         "a vote file is deleted",
-         "votes are final: restore the file; if your branch is behind main, merge main into it"),
-    Rule("NEP706", "pr-nep-deleted", E,
-         "a NEP file is deleted",
-         "NEPs are never deleted: set `status: withdrawn` instead (possible before voting start)"),
-    Rule("NEP707", "pr-nep-renumbered", E,
-         "a NEP is renumbered (its `nep` number or its file name changes)",
-         "keep the NEP's number; a new proposal gets a new file with the next free number (`nep new`)"),
-    Rule("NEP708", "pr-vote-not-open", E,
-         "a vote file for a NEP that is not in voting",
-         "vote only during the NEP's voting window [voting start, voting end); `nep status` shows it"),
-    Rule("NEP709", "pr-vote-not-counted", E,
-         "an added vote file that would not count (the tally code is in the message)",
-         "re-create the vote with `nep vote` during the voting window, with a key that has stake at voting start"),
-    Rule("NEP710", "pr-unknown-file", E,
-         "a file inside neps/ or votes/ outside the known layout",
-         "NEPs are neps/nep-NNNN.md and votes are votes/nep-NNNN/<voter>.yaml; put other files elsewhere"),
-    Rule("NEP711", "pr-outside-layout", N,
-         "a change outside neps/ and votes/, for the maintainers' review",
-         "maintainers: review this change by hand (stake ledger, governance, tooling, workflows)"),
-    Rule("NEP712", "pr-submission-fixed", E,
-         "after submission, a change of what the checks at T0 decided: the track (to or from emergency), "
-         "the proposer (first author's node) or resubmission_of",
-         "these were judged at submission (stake, resubmission wait, review and voting windows); withdraw "
-         "and submit a new NEP instead"),
-]
-catalog.register(POLICY_RULES)
 
 #: What the policy reads of each revision: the process files and nothing else.
 _READ_PREFIXES = ("neps/", "votes/", "governance.yaml", "stakes/ledger.yaml")

@@ -132,31 +132,64 @@ _RULES = [
          "see `nep tally` for the code"),
 ]
 
-RULES: dict[str, Rule] = {r.slug: r for r in _RULES}
-BY_CODE: dict[str, Rule] = {r.code: r for r in _RULES}
-assert len(RULES) == len(BY_CODE) == len(_RULES), "duplicate rule code or slug"
+# check-pr's rules (SPEC 9): what a pull request may change.
+POLICY_RULES: list[Rule] = [
+    Rule("NEP700", "pr-content-frozen", E,
+         "a NEP's content changes at or after its voting start (or after it was withdrawn or decided)",
+         "votes bind to the content at voting start; revert the change and propose it in a new NEP "
+         "(list this one in `supersedes`)"),
+    Rule("NEP701", "pr-bot-field", E,
+         "a pull request adds, changes or removes `submitted`, `resolution` or `activated`",
+         "leave submitted, resolution and activated to the bot; if your branch is behind main, merge main into it"),
+    Rule("NEP702", "pr-status-transition", E,
+         "a status change that authors may not make",
+         "authors may set draft -> review, and draft or review -> withdrawn before voting start; "
+         "the bot writes every other status"),
+    Rule("NEP703", "pr-withdraw-after-voting-start", E,
+         "a withdrawal at or after the NEP's voting start",
+         "once voting has started the vote runs to its end; leave the status as it is"),
+    Rule("NEP704", "pr-vote-changed", E,
+         "a vote file that main already has (or had) is changed",
+         "votes are final: revert the change; if your branch is behind main, merge main into it"),
+    Rule("NEP705", "pr-vote-deleted", E,
+         "a vote file is deleted",
+         "votes are final: restore the file; if your branch is behind main, merge main into it"),
+    Rule("NEP706", "pr-nep-deleted", E,
+         "a NEP file is deleted",
+         "NEPs are never deleted: set `status: withdrawn` instead (possible before voting start)"),
+    Rule("NEP707", "pr-nep-renumbered", E,
+         "a NEP is renumbered (its `nep` number or its file name changes)",
+         "keep the NEP's number; a new proposal gets a new file with the next free number (`nep new`)"),
+    Rule("NEP708", "pr-vote-not-open", E,
+         "a vote file for a NEP that is not in voting",
+         "vote only during the NEP's voting window [voting start, voting end); `nep status` shows it"),
+    Rule("NEP709", "pr-vote-not-counted", E,
+         "an added vote file that would not count (the tally code is in the message)",
+         "re-create the vote with `nep vote` during the voting window, with a key that has stake at voting start"),
+    Rule("NEP710", "pr-unknown-file", E,
+         "a file inside neps/ or votes/ outside the known layout",
+         "NEPs are neps/nep-NNNN.md and votes are votes/nep-NNNN/<voter>.yaml; put other files elsewhere"),
+    Rule("NEP711", "pr-outside-layout", N,
+         "a change outside neps/ and votes/, for the maintainers' review",
+         "maintainers: review this change by hand (stake ledger, governance, tooling, workflows)"),
+    Rule("NEP712", "pr-submission-fixed", E,
+         "after submission, a change of what the checks at T0 decided: the track (to or from emergency), "
+         "the proposer (first author's node) or resubmission_of",
+         "these were judged at submission (stake, resubmission wait, review and voting windows); withdraw "
+         "and submit a new NEP instead"),
+]
+
+RULES: dict[str, Rule] = {r.slug: r for r in _RULES + POLICY_RULES}
+BY_CODE: dict[str, Rule] = {r.code: r for r in _RULES + POLICY_RULES}
+assert len(RULES) == len(BY_CODE) == len(_RULES) + len(POLICY_RULES), "duplicate rule code or slug"
 
 
 def rule(slug: str) -> Rule:
     return RULES[slug]
 
 
-def register(rules: list[Rule]) -> None:
-    """Add rule families defined elsewhere (the pr-* policy rules)."""
-    for r in rules:
-        if r.slug in RULES and RULES[r.slug] != r:
-            raise ValueError(f"rule {r.slug} defined twice")
-        RULES[r.slug] = r
-        BY_CODE[r.code] = r
-
-
 def markdown() -> str:
     """The rules reference, docs/rules.md."""
-    try:
-        from tooling.checks import policy  # noqa: F401  (registers the pr-* rules)
-    except ImportError:  # pragma: no cover
-        pass
-
     lines = [
         "# Rules reference",
         "",
@@ -173,8 +206,4 @@ def markdown() -> str:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    # Run as a script this file is a second module object; print from the real one,
-    # where the policy rules register themselves.
-    from tooling.core import catalog as _catalog
-
-    print(_catalog.markdown(), end="")
+    print(markdown(), end="")

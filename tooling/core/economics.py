@@ -1,73 +1,29 @@
 """Economic impact: neutrality, the one-line summary, and the direction of change.
 
-Pure functions over ``EconomicImpact``. Arithmetic goes through ``Decimal``
-built from each number's shortest repr, so ``1.1`` means 1.1 exactly and no
-float rounding decides anything.
+Pure functions over ``EconomicImpact``. The reading of one impact
+(neutrality, summary) lives with the record in ``tooling.core.model.impact``
+and is re-exported here, so the model never imports this module.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-from typing import Any
+from tooling.core.model import IMPACT_FIELDS, EconomicImpact
+from tooling.core.model.impact import ONE, ZERO, change, dec, describe, describe_field, is_neutral, moved_fields
 
-from tooling.core.model import IMPACT_FIELDS, EconomicImpact, ImpactField
+__all__ = [
+    "ONE",
+    "ZERO",
+    "change",
+    "dec",
+    "describe",
+    "describe_field",
+    "is_neutral",
+    "moved_fields",
+    "reward_direction",
+]
 
-ONE = Decimal(1)
-ZERO = Decimal(0)
-
-
-def dec(value: Any) -> Decimal:
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    return Decimal(str(value))
-
-
-def change(impact: EconomicImpact, f: ImpactField) -> Decimal:
-    """Signed amount of change of one field from its no-change value."""
-    return dec(getattr(impact, f.name)) - dec(f.neutral)
-
-
-def moved_fields(impact: EconomicImpact) -> list[ImpactField]:
-    """The fields not at their no-change value, in file order."""
-    return [f for f in IMPACT_FIELDS if change(impact, f) != 0]
-
-
-def is_neutral(impact: EconomicImpact) -> bool:
-    """Neutral only if every one of the nine fields is at its no-change value."""
-    return not moved_fields(impact)
-
-
-def _signed(d: Decimal, places: int | None = None) -> str:
-    if places is not None:
-        d = d.quantize(Decimal(1).scaleb(-places))
-    text = format(d.normalize() if places is None else d, "f")
-    if d > 0:
-        return "+" + text
-    return text
-
-
-def describe_field(impact: EconomicImpact, f: ImpactField) -> str:
-    value = dec(getattr(impact, f.name))
-    if f.unit == "x":
-        return f"{f.label}: {_signed((value - ONE) * 100, 1)}%"
-    if f.unit == "%":
-        return f"{f.label}: {_signed(value, 1)}%"
-    if f.unit == "NEURO":
-        return f"{f.label}: {format(value.normalize(), 'f')} NEURO"
-    if f.unit == "delta":
-        return f"{f.label}: {_signed(value)}"
-    return f"{f.label}: {_signed(value)} {f.unit}"
-
-
-def describe(impact: EconomicImpact) -> str:
-    """One line covering every non-neutral field, e.g.
-    ``Training efficiency: +100.0%; Memory requirement: +200 MB``."""
-    moved = moved_fields(impact)
-    if not moved:
-        return "No economic change"
-    return "; ".join(describe_field(impact, f) for f in moved)
+#: The fields whose direction NEP403 compares with the net earnings change.
+_REWARD_FIELDS = ("training_reward_multiplier", "inference_reward_multiplier")
 
 
 def reward_direction(impact: EconomicImpact) -> int | None:
@@ -75,7 +31,7 @@ def reward_direction(impact: EconomicImpact) -> int | None:
     signs = {
         (change(impact, f) > 0) - (change(impact, f) < 0)
         for f in IMPACT_FIELDS
-        if f.name in ("training_reward_multiplier", "inference_reward_multiplier")
+        if f.name in _REWARD_FIELDS
     }
     signs.discard(0)
     if not signs:

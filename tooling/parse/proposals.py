@@ -14,7 +14,7 @@ from typing import Any, Mapping
 
 from tooling.parse import schemas
 from tooling.core.diagnostics import Diagnostic
-from tooling.core.instants import parse_instant
+from tooling.core.instants import MAX_INSTANT, parse_instant
 from tooling.core.model import (
     IMPACT_FIELDS,
     Author,
@@ -146,9 +146,9 @@ def _resolution(v: Any) -> Resolution | None:
         return Resolution(
             outcome=Outcome(v["outcome"]),
             reason=Reason(v["reason"]) if v.get("reason") else None,
-            yes=Decimal(v["yes"]),
-            no=Decimal(v["no"]),
-            abstain=Decimal(v["abstain"]),
+            yes=Decimal(v[Choice.YES]),
+            no=Decimal(v[Choice.NO]),
+            abstain=Decimal(v[Choice.ABSTAIN]),
             total_stake=Decimal(v["total_stake"]),
             quorum_reached=v["quorum_reached"] is True,
             approval_reached=v["approval_reached"] is True,
@@ -261,6 +261,9 @@ def canonical_vote_pos(key: str) -> Pos:
     return Pos(_VOTE_KEYS.index(key) + 1, len(key) + 3) if key in _VOTE_KEYS else Pos(1, 1)
 
 
+_CHOICES = frozenset(Choice)
+
+
 def _fast_vote(path: str, text: str) -> Vote | None:
     """The vote of a canonical, schema-valid file; None means: take the full path."""
     m = _CANONICAL_VOTE.fullmatch(text)
@@ -268,7 +271,7 @@ def _fast_vote(path: str, text: str) -> Vote | None:
         return None
     g = m.groupdict()
     nep, ts = int(g["nep"]), int(g["timestamp"])
-    if nep < 1 or ts > 253402300799 or g["choice"] not in ("yes", "no", "abstain") or not g["network"]:
+    if nep < 1 or ts > MAX_INSTANT or g["choice"] not in _CHOICES or not g["network"]:
         return None
     if len(g["reason"]) > 10000 or _REASON_BAD.search(g["reason"]) or _FAST_UNSAFE.search(g["network"] + g["reason"]):
         return None

@@ -34,24 +34,33 @@ Decisions where the spec is silent:
 
 from __future__ import annotations
 
-import dataclasses
-import decimal
 import enum
 import json
-import math
 import re
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
 from tooling.core.economics import describe, is_neutral, moved_fields
-from tooling.core.instants import format_instant
+from tooling.present.format import (
+    amount_text,
+    decimal_str,
+    duration_text,
+    format_instant,
+    instant_text,
+    jsonable,
+    percent,
+    relative_text,
+    scaled,
+)
 from tooling.core.model import (
-    DAY,
-    HOUR,
     IMPACT_FIELDS,
     NEPState,
+    Choice,
+    FeeStatus,
     NEPStatus,
     Outcome,
+    Phase,
+    PhaseState,
     Proposal,
     ProtocolState,
     Tally,
@@ -92,71 +101,6 @@ _UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-
 # Formatting primitives
 
 
-def decimal_str(d: Decimal | int) -> str:
-    """Exact decimal text without exponent, trailing zeros trimmed: "1500.25", "0", "0.0000001"."""
-    if isinstance(d, bool) or not isinstance(d, (Decimal, int)):
-        raise TypeError(f"not a decimal amount: {d!r}")
-    d = Decimal(d)
-    if not d.is_finite():
-        raise ValueError(f"not a finite amount: {d}")
-    if d.is_zero():
-        return "0"  # also for -0 and 0E-8
-    # format(..., "f") is exact; normalize() is not (it rounds to the context precision).
-    text = format(d, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
-
-
-def _scaled(part: Decimal, whole: Decimal, scale: int) -> int:
-    """part × scale / whole truncated toward zero, exactly (no context rounding on the way)."""
-    ctx = decimal.Context(prec=decimal.MAX_PREC, Emax=decimal.MAX_EMAX, Emin=decimal.MIN_EMIN)
-    with decimal.localcontext(ctx):
-        return int((Decimal(part) * scale) // Decimal(whole))
-
-
-def percent(part: Decimal, whole: Decimal) -> str:
-    """``part`` as a percentage of ``whole`` for display ("31.0 %"), truncated to 0.1; "—" if whole is 0."""
-    if whole == 0:
-        return "—"
-    t = _scaled(part, whole, 1000)
-    sign = "-" if t < 0 else ""
-    q, r = divmod(abs(t), 10)
-    return f"{sign}{q}.{r} %"
-
-
-def duration_text(seconds: int) -> str:
-    """The two largest units of a duration, truncated: "3d 4h", "45m", "2h 5m", "12s", "0s"."""
-    if seconds < 0:
-        return "-" + duration_text(-seconds)
-    parts: list[tuple[int, str]] = []
-    rest = int(seconds)
-    for name, size in (("d", DAY), ("h", HOUR), ("m", 60), ("s", 1)):
-        q, rest = divmod(rest, size)
-        parts.append((q, name))
-    first = next((i for i, (q, _) in enumerate(parts) if q), None)
-    if first is None:
-        return "0s"
-    return " ".join(f"{q}{name}" for q, name in parts[first : first + 2] if q)
-
-
-def _when(t: int | None, empty: str = "—") -> str:
-    """Display form of an instant: "2026-02-01 00:00Z", with seconds only when they are not zero."""
-    if t is None:
-        return empty
-    full = format_instant(t) or ""
-    date, clock = full[:10], full[11:19]
-    return f"{date} {clock[:5] if clock.endswith(':00') else clock}Z"
-
-
-def _relative(t: int, as_of: int) -> str:
-    if t == as_of:
-        return "now"
-    if t > as_of:
-        return f"in {duration_text(t - as_of)}"
-    return f"{duration_text(as_of - t)} ago"
-
-
 def _clean(text: str | None) -> str:
     """Text from files, safe for a terminal (no control or bidi override characters)."""
     return _UNSAFE.sub("\ufffd", text or "")
@@ -164,14 +108,6 @@ def _clean(text: str | None) -> str:
 
 def _truncate(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def _group(d: Decimal) -> str:
-    """An amount with thousands separators, for text only ("1,500.25")."""
-    text = decimal_str(d)
-    sign, text = ("-", text[1:]) if text.startswith("-") else ("", text)
-    whole, dot, frac = text.partition(".")
-    return sign + f"{int(whole):,}" + dot + frac
 
 
 def _label(nep: int) -> str:
@@ -207,28 +143,6 @@ def _table(rows: Sequence[Sequence[str]], right: Iterable[int] = (), indent: str
     return out
 
 
-def _jsonable(value: Any) -> Any:
-    """A value from a file or a record as JSON: Decimal as a string, enums as values, tuples as lists."""
-    if value is None or isinstance(value, (bool, int)) and not isinstance(value, enum.Enum):
-        return value
-    if isinstance(value, enum.Enum):
-        return value.value
-    if isinstance(value, str):
-        return value
-    if isinstance(value, Decimal):
-        return decimal_str(value) if value.is_finite() else str(value)
-    if isinstance(value, float):
-        return value if math.isfinite(value) else str(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _jsonable(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_jsonable(v) for v in value]
-        return sorted(items, key=repr) if isinstance(value, (set, frozenset)) else items
-    return str(value)
-
-
 def _bar(
     part: Decimal,
     whole: Decimal,
@@ -243,10 +157,10 @@ def _bar(
     from contradicting it where a cell's rounding would: filled to the marker
     if and only if reached. With 50 cells, 20 % and 66 % fall on cell edges.
     """
-    filled = 0 if whole == 0 else max(0, min(width, _scaled(part, whole, width)))
+    filled = 0 if whole == 0 else max(0, min(width, scaled(part, whole, width)))
     if marker is None:
         return FULL * filled + EMPTY * (width - filled)
-    at = max(0, min(width, _scaled(marker, Decimal(1), width)))
+    at = max(0, min(width, scaled(marker, Decimal(1), width)))
     if reached is True:
         filled = max(filled, at)
     elif reached is False and at > 0:
@@ -314,9 +228,9 @@ def status_json(states: Mapping[int, NEPState], proposals: Mapping[int, Proposal
 
 def _result_text(state: NEPState) -> str:
     if state.outcome is Outcome.APPROVED:
-        return "approved"
+        return Outcome.APPROVED.value
     if state.outcome is Outcome.REJECTED:
-        return f"rejected: {_reason_text(state.reason)}" if state.reason else "rejected"
+        return f"{Outcome.REJECTED}: {_reason_text(state.reason)}" if state.reason else Outcome.REJECTED.value
     if state.tally is not None:
         return f"projected {state.tally.projected_outcome.value}"
     return "—"
@@ -326,7 +240,7 @@ def _deadline_text(state: NEPState, as_of: int) -> str:
     s = state
 
     def at(verb: str, t: int | None) -> str:
-        return f"{verb} {_when(t)} ({_relative(t, as_of)})" if t is not None else verb
+        return f"{verb} {instant_text(t)} ({relative_text(t, as_of)})" if t is not None else verb
 
     if s.status is NEPStatus.DRAFT:
         return "not submitted"
@@ -341,7 +255,7 @@ def _deadline_text(state: NEPState, as_of: int) -> str:
     if s.status is NEPStatus.REJECTED:
         return at("decided", s.decided_at)
     if s.status is NEPStatus.WITHDRAWN:
-        return at("withdrawn", s.withdrawn_at)
+        return at(NEPStatus.WITHDRAWN.value, s.withdrawn_at)
     if s.status is NEPStatus.DEPRECATED:
         by = f" by {_label(s.deprecated_by)}" if s.deprecated_by is not None else ""
         return at(f"deprecated{by}", s.deprecated_at)
@@ -374,7 +288,7 @@ def status_text(
         counts[s.status.value] = counts.get(s.status.value, 0) + 1
     summary = ", ".join(f"{counts[st.value]} {st.value}" for st in NEPStatus if st.value in counts)
     n = len(states)
-    head = f"NEPs as of {_when(as_of)}: {n} NEP{'' if n == 1 else 's'}" + (f" ({summary})" if summary else "")
+    head = f"NEPs as of {instant_text(as_of)}: {n} NEP{'' if n == 1 else 's'}" + (f" ({summary})" if summary else "")
     lines = [_paint(head, "bold", color)]
     if not states:
         return "\n".join(lines + ["", "  No NEPs."]) + "\n"
@@ -440,9 +354,9 @@ def tally_json(tally: Tally | None, state: NEPState, as_of: int) -> dict:
             **common,
             "final": state.outcome is not None,
             "total_stake": "0",
-            "yes": "0",
-            "no": "0",
-            "abstain": "0",
+            Choice.YES.value: "0",
+            Choice.NO.value: "0",
+            Choice.ABSTAIN.value: "0",
             "turnout": "0",
             "quorum": None,
             "approval": None,
@@ -459,9 +373,9 @@ def tally_json(tally: Tally | None, state: NEPState, as_of: int) -> dict:
         **common,
         "final": tally.final,
         "total_stake": decimal_str(tally.total_stake),
-        "yes": decimal_str(tally.yes),
-        "no": decimal_str(tally.no),
-        "abstain": decimal_str(tally.abstain),
+        Choice.YES.value: decimal_str(tally.yes),
+        Choice.NO.value: decimal_str(tally.no),
+        Choice.ABSTAIN.value: decimal_str(tally.abstain),
         "turnout": decimal_str(_turnout(tally)),
         "quorum": decimal_str(tally.quorum),
         "approval": decimal_str(tally.approval),
@@ -489,15 +403,15 @@ def _no_tally_text(state: NEPState, as_of: int) -> list[str]:
     s = state
     if s.outcome is Outcome.REJECTED and s.reason in _T0_REASONS:
         return [
-            f"FINAL — rejected at submission {_when(s.decided_at)}: {_reason_text(s.reason)}.",
+            f"FINAL — rejected at submission {instant_text(s.decided_at)}: {_reason_text(s.reason)}.",
             "No vote was held.",
         ]
     if s.status is NEPStatus.WITHDRAWN:
-        when = f" {_when(s.withdrawn_at)}" if s.withdrawn_at is not None else ""
+        when = f" {instant_text(s.withdrawn_at)}" if s.withdrawn_at is not None else ""
         return [f"No vote: withdrawn{when}, before voting started."]
     if s.voting_start is not None:
-        close = f", closes {_when(s.voting_end)}" if s.voting_end is not None else ""
-        return [f"NOT STARTED — voting opens {_when(s.voting_start)} ({_relative(s.voting_start, as_of)}){close}."]
+        close = f", closes {instant_text(s.voting_end)}" if s.voting_end is not None else ""
+        return [f"NOT STARTED — voting opens {instant_text(s.voting_start)} ({relative_text(s.voting_start, as_of)}){close}."]
     if s.status is NEPStatus.DRAFT:
         return ["NOT STARTED — the NEP has not been submitted for review."]
     return ["No tally."]
@@ -507,13 +421,13 @@ def tally_text(
     tally: Tally | None, state: NEPState, as_of: int, *, color: bool = False, width: int = BAR_WIDTH
 ) -> str:
     """``nep tally``: results with bars against the quorum and approval lines, then every vote."""
-    lines = [_paint(f"{_label(state.nep)} tally as of {_when(as_of)}", "bold", color)]
+    lines = [_paint(f"{_label(state.nep)} tally as of {instant_text(as_of)}", "bold", color)]
     if tally is None:
         return "\n".join(lines + _no_tally_text(state, as_of)) + "\n"
 
     t = tally
     if t.final:
-        lines.append(_paint(f"FINAL — decided {_when(t.decided_at)}", "bold", color))
+        lines.append(_paint(f"FINAL — decided {instant_text(t.decided_at)}", "bold", color))
         if t.outcome is Outcome.APPROVED:
             lines.append("Outcome: " + _paint("APPROVED", "green", color))
         else:
@@ -522,7 +436,7 @@ def tally_text(
     else:
         ends = ""
         if state.voting_end is not None:
-            ends = f" — voting ends {_when(state.voting_end)} ({_relative(state.voting_end, as_of)})"
+            ends = f" — voting ends {instant_text(state.voting_end)} ({relative_text(state.voting_end, as_of)})"
         lines.append(_paint(f"PROVISIONAL{ends}", "bold", color))
         lines.append(f"Projected outcome: {t.projected_outcome.value} (if voting ended now)")
 
@@ -532,14 +446,14 @@ def tally_text(
     lines.append("")
     rows = [
         ["", "NEURO", "of yes+no", ""],
-        ["Yes", _group(t.yes), percent(t.yes, decisive), _paint(_bar(t.yes, decisive, width), "green", color)],
-        ["No", _group(t.no), percent(t.no, decisive), _paint(_bar(t.no, decisive, width), "red", color)],
-        ["Abstain", _group(t.abstain), "—", "counts toward quorum only"],
+        ["Yes", amount_text(t.yes), percent(t.yes, decisive), _paint(_bar(t.yes, decisive, width), "green", color)],
+        ["No", amount_text(t.no), percent(t.no, decisive), _paint(_bar(t.no, decisive, width), "red", color)],
+        ["Abstain", amount_text(t.abstain), "—", "counts toward quorum only"],
     ]
     lines += _table(rows, right=(1, 2))
     lines.append("")
     lines.append(
-        f"  Turnout   {_group(turnout)} of {_group(t.total_stake)} NEURO staked = {percent(turnout, t.total_stake)}"
+        f"  Turnout   {amount_text(turnout)} of {amount_text(t.total_stake)} NEURO staked = {percent(turnout, t.total_stake)}"
         f"   quorum {percent(t.quorum, Decimal(1))}   "
         + _verdict(t.quorum_reached, "reached", "not reached", color)
     )
@@ -570,10 +484,10 @@ def tally_text(
             [
                 _short(v.voter),
                 _clean(v.choice) if v.choice else "—",
-                _group(v.weight),
+                amount_text(v.weight),
                 "✓" if v.counted else f"✗ {v.code.value if v.code else '?'}",
-                _when(v.timestamp),
-                _when(v.included_at, "not yet included"),
+                instant_text(v.timestamp),
+                instant_text(v.included_at, "not yet included"),
             ]
         )
     table = _table(vrows, right=(2,))
@@ -592,17 +506,7 @@ def tally_text(
 # Timeline
 
 
-_PHASE_NAMES = {
-    "draft": "Draft",
-    "review": "Review",
-    "voting": "Voting",
-    "decision": "Decision",
-    "scheduled": "Scheduled",
-    "active": "Active",
-    "rejected": "Rejected",
-    "withdrawn": "Withdrawn",
-    "deprecated": "Deprecated",
-}
+_PHASE_NAMES = {phase: phase.value.capitalize() for phase in Phase if phase is not Phase.SUBMITTED}
 
 
 _Phase = tuple[str, int | None, int | None, str, str]  # phase, start, end, past|current|future, note
@@ -651,7 +555,7 @@ def _impact_json(proposal: Proposal) -> dict[str, Any] | None:
     if imp is None:
         return None
     return {
-        "fields": {f.name: _jsonable(getattr(imp, f.name)) for f in IMPACT_FIELDS},
+        "fields": {f.name: jsonable(getattr(imp, f.name)) for f in IMPACT_FIELDS},
         "changed": [f.name for f in moved_fields(imp)],
         "summary": describe(imp),
         "neutral": is_neutral(imp),
@@ -675,7 +579,7 @@ def show_json(proposal: Proposal, state: NEPState, as_of: int) -> dict:
         "outcome": _value(s.outcome),
         "reason": _value(s.reason),
         "path": p.path,
-        "authors": [_jsonable(a) for a in p.authors],
+        "authors": [jsonable(a) for a in p.authors],
         "proposer": p.proposer,
         "created": p.created,
         "discussion": p.discussion,
@@ -693,26 +597,26 @@ def show_json(proposal: Proposal, state: NEPState, as_of: int) -> dict:
             "module": c.module,
             "parameter": c.parameter,
             "key": c.key,
-            "old_value": _jsonable(c.old_value),
-            "new_value": _jsonable(c.new_value),
+            "old_value": jsonable(c.old_value),
+            "new_value": jsonable(c.new_value),
             "rationale": c.rationale,
         }
         for c in p.parameter_changes
     ]
-    out["upgrade_path"] = _jsonable(p.upgrade_path) if p.upgrade_path is not None else None
+    out["upgrade_path"] = jsonable(p.upgrade_path) if p.upgrade_path is not None else None
     out["tally"] = tally_json(s.tally, s, as_of) if s.tally is not None else None
     return out
 
 
 def _value_text(value: Any) -> str:
     """A file value as the author would write it (JSON form, Decimal as a bare number)."""
-    v = _jsonable(value)
+    v = jsonable(value)
     if isinstance(value, Decimal):
         return v
     return _clean(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False))
 
 
-_PHASE_MARK = {"past": "✓", "current": "▶", "future": "·"}
+_PHASE_MARK = {PhaseState.PAST: "✓", PhaseState.CURRENT: "▶", PhaseState.FUTURE: "·"}
 
 
 def show_text(proposal: Proposal, state: NEPState, as_of: int, *, color: bool = False) -> str:
@@ -724,7 +628,7 @@ def show_text(proposal: Proposal, state: NEPState, as_of: int, *, color: bool = 
         f"  {p.type.label if p.type is not None else '—'} ({s.track} track) · status "
         + _paint(s.status.value, _STATUS_STYLE[s.status], color)
         + (f" · {result}" if result != "—" else "")
-        + f" · as of {_when(as_of)}"
+        + f" · as of {instant_text(as_of)}"
     )
     nxt = _deadline_text(s, as_of)
     if nxt:
@@ -751,7 +655,7 @@ def show_text(proposal: Proposal, state: NEPState, as_of: int, *, color: bool = 
     lines += ["", _paint("Timeline", "bold", color)]
     trows = []
     for phase, t_start, t_end, st, note in _phases(s, as_of, grace):
-        start, end = _when(t_start, ""), _when(t_end, "")
+        start, end = instant_text(t_start, ""), instant_text(t_end, "")
         if phase == "decision":
             span = start or "—"
         elif start and end:
@@ -819,13 +723,13 @@ def config_json(protocol: ProtocolState, governance_effective: Any | None = None
         "protocol_version": protocol.version,
         "features": list(protocol.features),
         "parameters": {
-            key: {"value": _jsonable(protocol.parameters[key]), "set_by": protocol.set_by.get(key)}
+            key: {"value": jsonable(protocol.parameters[key]), "set_by": protocol.set_by.get(key)}
             for key in sorted(protocol.parameters)
         },
         "versions": [
             {"at": format_instant(at), "version": version, "nep": nep} for at, version, nep in protocol.versions
         ],
-        "governance": _jsonable(governance_effective) if governance_effective is not None else None,
+        "governance": jsonable(governance_effective) if governance_effective is not None else None,
     }
 
 
@@ -847,11 +751,11 @@ def _governance_lines(g: Mapping[str, Any]) -> list[str]:
 def config_text(protocol: ProtocolState, governance_effective: Any | None = None, *, color: bool = False) -> str:
     """``nep config``: what is in force at ``protocol.as_of``."""
     data = config_json(protocol, governance_effective)
-    lines = [_paint(f"Protocol in force at {_when(protocol.as_of)}", "bold", color)]
+    lines = [_paint(f"Protocol in force at {instant_text(protocol.as_of)}", "bold", color)]
     since = ""
     if protocol.versions:
         at, _, nep = protocol.versions[-1]
-        since = f" (since {_when(at)}" + (f", {_label(nep)})" if nep is not None else ")")
+        since = f" (since {instant_text(at)}" + (f", {_label(nep)})" if nep is not None else ")")
     else:
         since = " (genesis)"
     lines.append(f"  version   {_clean(protocol.version)}{since}")
@@ -874,7 +778,7 @@ def config_text(protocol: ProtocolState, governance_effective: Any | None = None
         lines.append("  no upgrade yet")
     for at, version, nep in protocol.versions:
         by = _label(nep) if nep is not None else "genesis"
-        lines.append(f"  {_when(at)}  {_clean(version)}  {by}")
+        lines.append(f"  {instant_text(at)}  {_clean(version)}  {by}")
     return "\n".join(lines) + "\n"
 
 
@@ -882,15 +786,15 @@ def config_text(protocol: ProtocolState, governance_effective: Any | None = None
 # Rewards
 
 
-def _fee_status(r: ProposalRewards, state: NEPState | None) -> str:
+def _fee_status(r: ProposalRewards, state: NEPState | None) -> FeeStatus:
     if r.fee_refunded:
-        return "refunded"
+        return FeeStatus.REFUNDED
     if r.fee_burned:
-        return "burned"
+        return FeeStatus.BURNED
     if state is not None:
-        return "held" if state.outcome is None else "kept"
+        return FeeStatus.HELD if state.outcome is None else FeeStatus.KEPT
     # Without the state: proposal_rewards pays nothing at all while undecided.
-    return "kept" if r.proposer_reward > 0 or r.voter_rewards else "held"
+    return FeeStatus.KEPT if r.proposer_reward > 0 or r.voter_rewards else FeeStatus.HELD
 
 
 def _rewards_entry(r: ProposalRewards, state: NEPState | None) -> dict[str, Any]:
@@ -898,7 +802,7 @@ def _rewards_entry(r: ProposalRewards, state: NEPState | None) -> dict[str, Any]
         "nep": r.nep,
         "proposer": r.proposer,
         "fee": decimal_str(r.fee),
-        "fee_status": _fee_status(r, state),
+        "fee_status": _fee_status(r, state).value,
         "fee_refunded": r.fee_refunded,
         "fee_burned": r.fee_burned,
         "proposer_reward": decimal_str(r.proposer_reward),
@@ -914,7 +818,7 @@ def rewards_json(
     """``nep rewards --format json``: per proposal and totals; ``proposer_rewards`` includes refunded fees."""
     ordered = sorted(items, key=lambda r: r.nep)
     entries = [_rewards_entry(r, states.get(r.nep) if states is not None else None) for r in ordered]
-    sums = {k: ZERO for k in ("collected", "refunded", "burned", "kept", "held", "proposer", "voter")}
+    sums: dict[str, Decimal] = {k: ZERO for k in ("collected", "proposer", "voter", *FeeStatus)}
     with exact_context():
         for r, e in zip(ordered, entries):
             sums["collected"] += r.fee
@@ -926,10 +830,7 @@ def rewards_json(
         "proposals": entries,
         "totals": {
             "fees_collected": decimal_str(sums["collected"]),
-            "fees_refunded": decimal_str(sums["refunded"]),
-            "fees_burned": decimal_str(sums["burned"]),
-            "fees_kept": decimal_str(sums["kept"]),
-            "fees_held": decimal_str(sums["held"]),
+            **{f"fees_{k}": decimal_str(sums[k]) for k in FeeStatus},
             "proposer_rewards": decimal_str(sums["proposer"]),
             "voter_rewards": decimal_str(sums["voter"]),
         },
@@ -945,7 +846,7 @@ def rewards_text(
 ) -> str:
     """``nep rewards``: one row per proposal, then the totals."""
     data = rewards_json(items, as_of, states=states)
-    lines = [_paint(f"Fees and rewards as of {_when(as_of)}", "bold", color)]
+    lines = [_paint(f"Fees and rewards as of {instant_text(as_of)}", "bold", color)]
     if not data["proposals"]:
         lines.append("  No submitted proposals.")
     else:
@@ -954,16 +855,16 @@ def rewards_text(
             rows.append(
                 [
                     _label(e["nep"]),
-                    _group(Decimal(e["fee"])),
+                    amount_text(Decimal(e["fee"])),
                     e["fee_status"],
                     _short(e["proposer"]) if e["proposer"] else "—",
-                    _group(Decimal(e["proposer_reward"])),
+                    amount_text(Decimal(e["proposer_reward"])),
                     str(e["voters"]),
-                    _group(Decimal(e["total_voter_rewards"])),
+                    amount_text(Decimal(e["total_voter_rewards"])),
                 ]
             )
         lines += _table(rows, right=(1, 4, 5, 6))
-    t = {k: _group(Decimal(v)) for k, v in data["totals"].items()}
+    t = {k: amount_text(Decimal(v)) for k, v in data["totals"].items()}
     lines += [
         "",
         _paint("Totals (NEURO)", "bold", color),

@@ -7,30 +7,27 @@ triples share a key) to the verdict, valid or not. Both verdicts are kept:
 an invalid vote stays in history forever, and re-verifying it on every run
 would cost as much as a valid one.
 
-The file is ``<repo>/.nep-cache/signatures-v1.bin``: a header, fixed-size
-records (32-byte key, 1-byte verdict) and a SHA-256 of everything before it.
-It is a binary table of bytes and booleans, never pickle: the cache folder
-lives inside a work tree that pull requests can write to. For the same
-reason a cache file that git tracks (a pull request could commit one that
-calls a forged vote valid) or that is reached through a symbolic link is
-ignored, like the history cache. Any damage (truncation, bad checksum, wrong
-format) means an empty cache, never an error; a cache that cannot be written
-only costs time.
+The file lives in the cache folder of ``shell.caches`` (never the work
+tree), named by the format and the digest of the tool's code: a header,
+fixed-size records (32-byte key, 1-byte verdict) and a SHA-256 of everything
+before it. It is a binary table of bytes and booleans, never pickle. A cache
+file that git tracks (a pull request could commit one that calls a forged
+vote valid) or that is reached through a symbolic link is ignored, like the
+history cache. Any damage (truncation, bad checksum, wrong format) means an
+empty cache, never an error; a cache that cannot be written only costs time.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import stat
-import tempfile
 from pathlib import Path
 from typing import Callable
+
+from tooling.shell import caches
 
 from tooling.core import votes as _votes
 from tooling.core.model import Vote
 
-FILE_NAME = "signatures-v1.bin"
 #: Bump when verify_vote's verdict for the same bytes changes (a new rule on signatures).
 FORMAT = 1
 _MAGIC = b"NEPSIGS" + bytes([FORMAT])
@@ -41,6 +38,11 @@ _DIGEST_SIZE = 32
 #: Past this many entries only those used by the current run are written back,
 #: so a long-lived checkout that saw many branches cannot grow the file forever.
 MAX_ENTRIES = 2_000_000
+
+
+def file_name() -> str:
+    """The cache file's name: its format and the digest of the tool's code."""
+    return caches.entry_name("signatures", str(FORMAT)) + ".bin"
 
 
 def signature_key(vote: Vote) -> bytes:
@@ -60,8 +62,11 @@ def signature_key(vote: Vote) -> bytes:
 class SignatureCache:
     """Signature verdicts by ``signature_key``; ``checker()`` consults and fills it, ``save()`` persists it."""
 
-    def __init__(self, cache_dir: Path | None, entries: dict[bytes, bool] | None = None) -> None:
+    def __init__(
+        self, cache_dir: Path | None, entries: dict[bytes, bool] | None = None, repo: Path | None = None
+    ) -> None:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
+        self.repo = repo
         self._entries: dict[bytes, bool] = dict(entries or {})
         self._used: set[bytes] = set()
         self._dirty = False
@@ -72,13 +77,19 @@ class SignatureCache:
         return len(self._entries)
 
     @classmethod
-    def load(cls, cache_dir: Path) -> SignatureCache:
-        """The cache stored in ``cache_dir``; empty if there is none or it cannot be trusted."""
+    def load(cls, cache_dir: Path, repo: Path | None = None) -> SignatureCache:
+        """The cache stored in ``cache_dir``; empty if there is none or it cannot be trusted.
+
+        ``repo`` is the work tree whose git decides whether the file is tracked
+        (default: the folder's parent, when that is a git work tree).
+        """
         cache_dir = Path(cache_dir)
-        file = cache_dir / FILE_NAME
-        data = _read_trusted(cache_dir, file)
+        if repo is None and (cache_dir.parent / ".git").exists():
+            repo = cache_dir.parent
+        limit = _HEADER_SIZE + MAX_ENTRIES * _RECORD_SIZE + _DIGEST_SIZE
+        data = caches.read(repo, cache_dir, file_name(), limit)
         entries = _parse(data) if data is not None else None
-        return cls(cache_dir, entries or {})
+        return cls(cache_dir, entries or {}, repo)
 
     def checker(self) -> Callable[[Vote], bool]:
         """A drop-in for ``votes.verify_vote``: the cached verdict, or a verification that is then cached."""
@@ -112,22 +123,7 @@ class SignatureCache:
         entries = self._entries
         if len(entries) > MAX_ENTRIES:
             entries = {k: v for k, v in entries.items() if k in self._used}
-        try:
-            if not _ensure_dir(self.cache_dir):
-                return
-            fd, tmp = tempfile.mkstemp(prefix=".signatures-", suffix=".tmp", dir=self.cache_dir)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(_serialise(entries))
-                os.replace(tmp, self.cache_dir / FILE_NAME)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
-        except OSError:
-            return
+        caches.write(self.cache_dir, file_name(), _serialise(entries))
         self._dirty = False
 
 
@@ -160,51 +156,3 @@ def _parse(data: bytes) -> dict[bytes, bool] | None:
             return None
         entries[bytes(view[off:off + _KEY_SIZE])] = verdict == 1
     return entries
-
-
-def _read_trusted(cache_dir: Path, file: Path) -> bytes | None:
-    try:
-        if cache_dir.is_symlink():
-            return None
-        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        limit = _HEADER_SIZE + MAX_ENTRIES * _RECORD_SIZE + _DIGEST_SIZE
-        if not stat.S_ISREG(st.st_mode) or st.st_size > limit:
-            return None
-        with os.fdopen(fd, "rb") as fh:
-            fd = -1
-            data = fh.read(limit + 1)
-    except OSError:
-        return None
-    finally:
-        if fd >= 0:
-            os.close(fd)
-    if _tracked_by_git(cache_dir.parent, file):
-        return None
-    return data
-
-
-def _tracked_by_git(repo: Path, file: Path) -> bool:
-    """True if ``file`` is (or may be) committed in ``repo``: then its content is a contributor's, not ours."""
-    if not (repo / ".git").exists():
-        return False
-    from tooling.shell.history import HistoryError, _tracked
-
-    try:
-        return _tracked(repo, file)
-    except HistoryError:
-        return True  # git cannot tell us: do not trust the file
-
-
-def _ensure_dir(cache_dir: Path) -> bool:
-    """The cache folder with its ``.gitignore`` (SPEC 9); False if it is a symbolic link."""
-    if cache_dir.is_symlink():
-        return False
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    ignore = cache_dir / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n", encoding="utf-8")
-    return True

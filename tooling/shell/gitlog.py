@@ -1,0 +1,163 @@
+"""One pass of ``git log --first-parent --raw`` over a ref, parsed into the raw changes a ``History`` is built from."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from tooling.shell.frontmatter import front_matter_status
+from tooling.shell.git import HistoryError, decode_path as _decode_path, git as _git, read_blobs
+from tooling.shell.git import run as _run, run_parallel as _run_parallel
+
+_TRACKED_BYTES = (b"neps/", b"votes/")
+_EXACT_BYTES = (b"governance.yaml", b"stakes/ledger.yaml")
+_HEADER = b"\x01"
+_REGULAR_MODES = (b"100644", b"100755")
+
+
+@dataclass
+class _Raw:
+    """What the cache stores: enough to rebuild a History without git."""
+
+    head: str
+    commits: list[tuple[str, int]]  # (sha, committer time)
+    changes: list[tuple[str, int, str | None]]  # (path, commit index, blob)
+    statuses: dict[str, str | None]  # NEP blob -> status
+
+
+def _log_args(rev_range: str) -> list[str]:
+    return [
+        "log",
+        "--first-parent",
+        "--reverse",
+        "--root",
+        "--diff-merges=first-parent",
+        "--raw",
+        "--no-abbrev",
+        "--no-renames",
+        "--no-color",
+        "--no-ext-diff",
+        "-z",
+        "--format=%x01%H %P %ct",
+        "--end-of-options",
+        rev_range,
+        "--",
+    ]
+
+
+_Change = tuple[str, int, str | None, bool]  # path, commit index, blob (None: deleted), is a regular file
+
+
+def _parse_log(out: bytes, base_index: int) -> tuple[list[tuple[str, int]], list[_Change], str | None]:
+    """Commits, tracked changes and the first parent of the first commit, from ``_log_args`` output."""
+    commits: list[tuple[str, int]] = []
+    changes: list[_Change] = []
+    first_parent: str | None = None
+    tokens = out.split(b"\0")
+    index = base_index - 1
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if tok.startswith(_HEADER):
+            parts = tok[1:].split()
+            if len(parts) < 2:
+                raise HistoryError(f"unexpected git log output: {tok[:80]!r}")
+            if not commits:
+                first_parent = parts[1].decode() if len(parts) > 2 else None
+            commits.append((parts[0].decode(), int(parts[-1])))
+            index += 1
+            i += 1
+            continue
+        if tok.startswith(b"\n"):
+            tok = tok[1:]
+        if tok.startswith(b":"):
+            if i + 1 >= n or index < base_index:
+                raise HistoryError("unexpected git log output: a change outside any commit")
+            path = tokens[i + 1]
+            i += 2
+            if path.startswith(_TRACKED_BYTES) or path in _EXACT_BYTES:
+                # ":old_mode new_mode old_blob new_blob status"
+                meta = tok[1:].split(b" ")
+                deleted = meta[4][:1] == b"D"
+                blob = None if deleted else meta[3].decode()
+                changes.append((_decode_path(path), index, blob, meta[1] in _REGULAR_MODES))
+            continue
+        if tok.strip():
+            raise HistoryError(f"unexpected git log output: {tok[:80]!r}")
+        i += 1
+    return commits, changes, first_parent
+
+
+def _is_nep_path(path: str) -> bool:
+    return path.startswith("neps/") and path.endswith(".md") and path.count("/") == 1
+
+
+def _read_statuses(repo: Path, changes: Iterable[_Change], known: Mapping[str, str | None]) -> dict[str, str | None]:
+    wanted = [
+        blob for path, _, blob, regular in changes if blob and regular and _is_nep_path(path) and blob not in known
+    ]
+    blobs = read_blobs(repo, wanted)
+    return {sha: front_matter_status(data) for sha, data in blobs.items()}
+
+
+#: Below this many commits one log process is quick enough. Above it, the
+#: first-parent chain is cut into consecutive segments whose logs run in
+#: parallel: git's tree diffs, not our parsing, are most of a cold read.
+_PARALLEL_MIN_COMMITS = 2_000
+_MAX_WORKERS = 4
+
+
+def _workers() -> int:
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, _MAX_WORKERS))
+
+
+def _segments(repo: Path, head: str) -> list[str]:
+    """Revision ranges that cut head's first-parent chain into consecutive pieces, root first."""
+    workers = _workers()
+    if workers < 2:
+        return [head]
+    count = int(_git(repo, "rev-list", "--first-parent", "--count", "--end-of-options", head, "--"))
+    if count < _PARALLEL_MIN_COMMITS:
+        return [head]
+    # Positions (commits from the root) where a segment ends; head~n follows
+    # first parents, so these are points on the chain.
+    positions = sorted({count * k // workers for k in range(1, workers)} - {0, count})
+    if not positions:
+        return [head]
+    cuts = _git(repo, "rev-parse", *(f"{head}~{count - p}" for p in positions))
+    points = cuts.decode().split()
+    return [points[0]] + [f"{a}..{b}" for a, b in zip(points, points[1:] + [head])]
+
+
+def _scan_all(repo: Path, head: str) -> _Raw:
+    ranges = _segments(repo, head)
+    outputs = _run_parallel(repo, [_log_args(r) for r in ranges])
+    commits: list[tuple[str, int]] = []
+    changes: list[_Change] = []
+    for out in outputs:
+        seg_commits, seg_changes, first_parent = _parse_log(out, len(commits))
+        if commits and first_parent != commits[-1][0]:
+            raise HistoryError(f"inconsistent first-parent history in {repo}")
+        commits += seg_commits
+        changes += seg_changes
+    statuses = _read_statuses(repo, changes, {})
+    return _Raw(head, commits, [(p, i, b) for p, i, b, _ in changes], statuses)
+
+
+def _extend(repo: Path, raw: _Raw, head: str) -> _Raw | None:
+    """``raw`` extended to ``head``, or None if its head is not on head's first-parent chain."""
+    proc = _run(repo, _log_args(f"{raw.head}..{head}"))
+    if proc.returncode != 0:
+        return None
+    commits, changes, first_parent = _parse_log(proc.stdout, len(raw.commits))
+    if not commits or first_parent != raw.head:
+        return None
+    statuses = dict(raw.statuses)
+    statuses.update(_read_statuses(repo, changes, statuses))
+    return _Raw(head, raw.commits + commits, raw.changes + [(p, i, b) for p, i, b, _ in changes], statuses)
