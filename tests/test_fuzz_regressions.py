@@ -62,3 +62,28 @@ def test_the_fast_vote_reader_and_the_yaml_reader_agree_on_odd_characters_in_the
         proposals._fast_vote = saved
     assert fast.vote == slow.vote
     assert [d.slug for d in fast.diagnostics] == [d.slug for d in slow.diagnostics]
+
+
+def test_an_instant_beyond_year_9999_formats_as_the_far_future_instead_of_overflowing():
+    from tooling.core.instants import MAX_INSTANT, MIN_INSTANT, format_date, format_instant
+
+    assert format_instant(MAX_INSTANT + 1) == format_instant(10**50) == "9999-12-31T23:59:59Z"
+    assert format_instant(-(10**50)) == format_instant(MIN_INSTANT)
+    assert format_date(10**50) == "9999-12-31"
+
+
+def test_a_voting_window_of_10_to_the_40_hours_is_shown_not_crashed(tmp_path):
+    import shutil
+
+    from fuzz.targets import run_cli
+
+    shutil.copytree(ROOT / "tests/corpus/base", tmp_path / "r")
+    shutil.copytree(ROOT / "stakes", tmp_path / "r/stakes")
+    (tmp_path / "r/governance.yaml").write_bytes(
+        (ROOT / "tests/corpus/files/huge-governance-voting-hours.yaml").read_bytes())
+    for cmd in (("status", "--format", "json"), ("tally", "1"), ("site", "build", "--out", str(tmp_path / "site"))):
+        rc, out, err = run_cli(*cmd[:2] if cmd[0] == "site" else cmd[:1], "--repo", str(tmp_path / "r"),
+                               "--at", "2026-12-10T00:00:00Z", *(cmd[2:] if cmd[0] == "site" else cmd[1:]))
+        assert rc == 0, err
+    rc, out, _ = run_cli("status", "--repo", str(tmp_path / "r"), "--at", "2026-12-10T00:00:00Z", "--format", "json")
+    assert '"voting_end": "9999-12-31T23:59:59Z"' in out

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from tooling.core import timeline as _timeline
+from tooling.core.instants import utc
 from tooling.core.model import (
     DAY,
     IMPACT_FIELDS,
@@ -130,12 +131,12 @@ def rfc3339(t: int | None) -> str | None:
     """``2026-01-08T00:00:00Z``; None stays None (an absent instant is null)."""
     if t is None:
         return None
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", utc(t))
 
 
 def _human_instant(t: int) -> str:
     fmt = "%Y-%m-%d %H:%M UTC" if t % 60 == 0 else "%Y-%m-%d %H:%M:%S UTC"
-    return time.strftime(fmt, time.gmtime(t))
+    return time.strftime(fmt, utc(t))
 
 
 def dec_str(d: Decimal) -> str:
@@ -913,7 +914,7 @@ def _ics_fold(line: str) -> list[str]:
 
 
 def _ics_time(t: int) -> str:
-    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(t))
+    return time.strftime("%Y%m%dT%H%M%SZ", utc(t))
 
 
 def render_calendar(views: Sequence[NepView], as_of: int, authority: str, base: str) -> bytes:
@@ -1001,7 +1002,7 @@ def make_environment(templates: Path) -> Environment:
             return escape(empty)
         m = day_memo.get(t)
         if m is None:
-            m = day_memo[t] = Markup(f'<time datetime="{rfc3339(t)}">{time.strftime("%Y-%m-%d", time.gmtime(t))}</time>')
+            m = day_memo[t] = Markup(f'<time datetime="{rfc3339(t)}">{time.strftime("%Y-%m-%d", utc(t))}</time>')
         return m
 
     env.filters.update(
