@@ -87,3 +87,27 @@ def test_a_voting_window_of_10_to_the_40_hours_is_shown_not_crashed(tmp_path):
         assert rc == 0, err
     rc, out, _ = run_cli("status", "--repo", str(tmp_path / "r"), "--at", "2026-12-10T00:00:00Z", "--format", "json")
     assert '"voting_end": "9999-12-31T23:59:59Z"' in out
+
+
+@pytest.mark.parametrize("name", ["neps/nep-\uff10\uff10\uff10\uff15.md", "neps/nep-\u0660\u0660\u0660\u0665.md",
+                                  "neps/nep-0005.md\n", "votes/nep-\uff10\uff10\uff10\uff11/" + "a" * 32 + ".yaml",
+                                  "votes/nep-0001/" + "a" * 32 + ".yaml\n"])
+def test_paths_with_non_ascii_digits_or_a_trailing_newline_are_no_nep_or_vote_files(name):
+    from tooling.shell.repository import classify
+
+    assert classify(name) == "unknown"
+
+
+def test_a_nep_file_named_with_fullwidth_digits_is_an_unknown_file_not_a_second_nep_5(tmp_path):
+    import json
+    import shutil
+
+    from fuzz.targets import run_cli
+
+    shutil.copytree(ROOT / "tests/corpus/base", tmp_path / "r")
+    shutil.copytree(ROOT / "stakes", tmp_path / "r/stakes")
+    shutil.copy(ROOT / "governance.yaml", tmp_path / "r/governance.yaml")
+    shutil.copy(ROOT / "tests/corpus/base/neps/nep-0005.md", tmp_path / "r/neps/nep-\uff10\uff10\uff10\uff15.md")
+    rc, out, _ = run_cli("validate", "--repo", str(tmp_path / "r"), "--at", "2026-12-01T00:00:00Z", "--format", "json")
+    slugs = {d["slug"] for d in json.loads(out)["diagnostics"]}
+    assert rc == 1 and "unknown-file" in slugs and "duplicate-number" not in slugs

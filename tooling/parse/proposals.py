@@ -35,8 +35,10 @@ from tooling.core.model import (
 from tooling.core.catalog import rule
 from tooling.parse.yamlio import LoadError, decode, load_yaml, split_front_matter
 
-NEP_PATH = re.compile(r"^neps/nep-(\d{4,})\.md$")
-VOTE_PATH = re.compile(r"^votes/nep-(\d{4,})/([^/]+)\.yaml$")
+# ASCII digits only (\d would take fullwidth and other scripts' digits: "nep-０００５.md" read as NEP 5), and \Z,
+# not $, so a name ending in a newline is no NEP file.
+NEP_PATH = re.compile(r"^neps/nep-([0-9]{4,})\.md\Z")
+VOTE_PATH = re.compile(r"^votes/nep-([0-9]{4,})/([^/]+)\.yaml\Z")
 
 
 def load_error(file: str, err: LoadError) -> Diagnostic:
