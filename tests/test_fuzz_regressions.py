@@ -111,3 +111,19 @@ def test_a_nep_file_named_with_fullwidth_digits_is_an_unknown_file_not_a_second_
     rc, out, _ = run_cli("validate", "--repo", str(tmp_path / "r"), "--at", "2026-12-01T00:00:00Z", "--format", "json")
     slugs = {d["slug"] for d in json.loads(out)["diagnostics"]}
     assert rc == 1 and "unknown-file" in slugs and "duplicate-number" not in slugs
+
+
+def test_findings_about_a_file_name_that_is_not_utf8_print_it_with_escapes():
+    from tooling.core.catalog import rule
+
+    name = "votes/nep-0001/\udcff" + "a" * 31 + ".yaml"  # how os.fsdecode reads the byte 0xff
+    d = rule("unknown-file").at(name, (1, 1), f"{name} is not a NEP or vote file")
+    assert d.file == "votes/nep-0001/\\xff" + "a" * 31 + ".yaml"
+    assert d.message.startswith(d.file)
+    d.file.encode("utf-8")  # strict: no surrogates left
+
+
+def test_a_vote_file_name_that_is_not_utf8_is_no_vote_file():
+    from tooling.shell.repository import classify
+
+    assert classify("votes/nep-0001/\udcff" + "a" * 31 + ".yaml") == "unknown"

@@ -36,9 +36,10 @@ from tooling.core.catalog import rule
 from tooling.parse.yamlio import LoadError, decode, load_yaml, split_front_matter
 
 # ASCII digits only (\d would take fullwidth and other scripts' digits: "nep-０００５.md" read as NEP 5), and \Z,
-# not $, so a name ending in a newline is no NEP file.
+# not $, so a name ending in a newline is no NEP file. A vote name with bytes that are not UTF-8 (read as
+# surrogate escapes) is no vote file either: no `nep vote` wrote it, and no report could print its name.
 NEP_PATH = re.compile(r"^neps/nep-([0-9]{4,})\.md\Z")
-VOTE_PATH = re.compile(r"^votes/nep-([0-9]{4,})/([^/]+)\.yaml\Z")
+VOTE_PATH = re.compile("^votes/nep-([0-9]{4,})/([^/\udc80-\udcff]+)\\.yaml\\Z")
 
 
 def load_error(file: str, err: LoadError) -> Diagnostic:
