@@ -9,33 +9,22 @@ from types import MappingProxyType
 import pytest
 
 from tooling.present import reports
-from tooling.core.instants import parse_instant
+from tooling.present.reports.common import bar
 from tooling.core.model import (
     DAY,
     HOUR,
-    Author,
     EconomicImpact,
-    NEPState,
     NEPStatus,
     NEPType,
     Outcome,
     ParameterChange,
-    Positions,
-    Proposal,
     ProtocolState,
     Reason,
-    Tally,
-    UpgradePath,
     VoteCode,
-    VoteResult,
 )
 from tooling.core.rewards import ProposalRewards
+from helpers import AT, HASH, NODE_A, T0, VE, VS, make_proposal, make_state, make_tally, make_vote_result
 
-T0 = parse_instant("2026-01-01T00:00:00Z")
-VS = T0 + 7 * DAY
-VE = VS + 7 * DAY
-AT = VE + 7 * DAY
-NODE_A = "5f2b9c0e4d7a8b1c2d3e4f5a6b7c8d9e"
 NODE_B = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
 NODE_C = "00112233445566778899aabbccddeeff"
 HASH = "9c" * 32
@@ -52,107 +41,12 @@ VOTE_KEYS = {"voter", "choice", "weight", "counted", "code", "timestamp", "inclu
 
 
 # --------------------------------------------------------------------------
-# Factories
+# Factories (shared: tests/helpers.py)
 
-
-def proposal(nep: int = 1, **kw) -> Proposal:
-    base = dict(
-        path=f"neps/nep-{nep:04d}.md",
-        nep=nep,
-        title="Faster training with sparse gradients",
-        type=NEPType.TRAINING,
-        status=NEPStatus.REVIEW,
-        authors=(Author("Alice", NODE_A, github="alice"),),
-        created="2025-12-20",
-        discussion=None,
-        requires=(),
-        supersedes=(),
-        resubmission_of=None,
-        economic_impact=EconomicImpact(training_efficiency_multiplier=2.0, min_memory_change_mb=200),
-        parameter_changes=(),
-        upgrade_path=UpgradePath(migration_steps=("Update the node",)),
-        submitted=T0,
-        resolution=None,
-        activated=None,
-        body="\n## Abstract\n\nText.\n",
-        body_line=20,
-        content_hash=HASH,
-        front_matter={},
-        positions=Positions(),
-        text="",
-    )
-    base.update(kw)
-    return Proposal(**base)
-
-
-def vote(voter: str, choice: str | None, weight: str, code: VoteCode | None = None, **kw) -> VoteResult:
-    base = dict(
-        path=f"votes/nep-0001/{voter}.yaml",
-        voter=voter,
-        choice=choice,
-        weight=Decimal(weight),
-        counted=code is None,
-        code=code,
-        timestamp=VS + HOUR,
-        included_at=VS + HOUR + 60,
-        reason="",
-    )
-    base.update(kw)
-    return VoteResult(**base)
-
-
-def tally(yes="0", no="0", abstain="0", total="1000", *, final=False, votes=(), nep=1, **kw) -> Tally:
-    from tooling.core.tally import decide
-
-    y, n, a, ts = Decimal(yes), Decimal(no), Decimal(abstain), Decimal(total)
-    q, ap = Decimal("0.20"), Decimal("0.66")
-    quorum_reached, approval_reached, projected, reason = decide(y, n, a, ts, q, ap)
-    base = dict(
-        nep=nep,
-        as_of=VE if final else VS + DAY,
-        final=final,
-        total_stake=ts,
-        yes=y,
-        no=n,
-        abstain=a,
-        quorum_reached=quorum_reached,
-        approval_reached=approval_reached,
-        outcome=projected if final else None,
-        projected_outcome=projected,
-        reason=reason if final else None,
-        decided_at=VE if final else None,
-        votes=tuple(votes),
-    )
-    base.update(kw)
-    return Tally(**base)
-
-
-def state(status: NEPStatus = NEPStatus.VOTING, nep: int = 1, **kw) -> NEPState:
-    base = dict(
-        nep=nep,
-        status=status,
-        outcome=None,
-        reason=None,
-        submitted=T0,
-        voting_start=VS,
-        voting_end=VE,
-        decided_at=None,
-        activates_at=None,
-        activated=None,
-        deprecated_at=None,
-        deprecated_by=None,
-        withdrawn_at=None,
-        track="standard",
-        tally=None,
-    )
-    if status is NEPStatus.DRAFT:
-        base.update(submitted=None, voting_start=None, voting_end=None)
-    if status in (NEPStatus.SCHEDULED, NEPStatus.ACTIVE, NEPStatus.DEPRECATED):
-        base.update(outcome=Outcome.APPROVED, decided_at=VE, activates_at=AT)
-    if status in (NEPStatus.ACTIVE, NEPStatus.DEPRECATED):
-        base.update(activated=AT)
-    base.update(kw)
-    return NEPState(**base)
+proposal = make_proposal
+vote = make_vote_result
+tally = make_tally
+state = make_state
 
 
 def phases(tl: list[dict]) -> dict[str, str]:
@@ -351,8 +245,8 @@ def test_bars_just_below_the_lines_stop_short_of_the_markers():
 
 def test_bar_never_contradicts_the_verdict_when_cells_round():
     # 66.4 % on a 40-cell bar floors to cell 26 like 66.0 % does; the verdict decides which side of the marker.
-    assert reports._bar(Decimal("0.659"), Decimal(1), 40, Decimal("0.66"), reached=False) == "█" * 25 + "░|" + "░" * 14
-    reached = reports._bar(Decimal("0.66"), Decimal(1), 40, Decimal("0.66"), reached=True)
+    assert bar(Decimal("0.659"), Decimal(1), 40, Decimal("0.66"), reached=False) == "█" * 25 + "░|" + "░" * 14
+    reached = bar(Decimal("0.66"), Decimal(1), 40, Decimal("0.66"), reached=True)
     assert reached == "█" * 26 + "|" + "░" * 14
 
 

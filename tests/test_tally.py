@@ -11,7 +11,7 @@ import pytest
 from tooling.core import votes
 from tooling.core.model import DAY, Choice, Outcome, Reason, StakeEntry, Vote, VoteCode
 from tooling.core.stakes import Snapshot, snapshot
-from tooling.core.tally import VoteFile, decide, judge_vote, tally
+from tooling.core.tally import Decision, VoteFile, decide, judge_vote, tally
 
 NET = "neuroshard-mainnet"
 NEP = 3
@@ -213,25 +213,24 @@ def test_every_vote_row_carries_the_snapshot_weight_and_votes_are_sorted_by_path
 
 
 def test_quorum_exactly_20_percent_is_reached():
-    assert decide(Decimal(20), Decimal(0), Decimal(0), Decimal(100), Q, AP)[0] is True
+    assert decide(Decimal(20), Decimal(0), Decimal(0), Decimal(100), Q, AP).quorum_reached is True
 
 
 def test_quorum_a_hair_under_20_percent_fails():
-    q, _, outcome, reason = decide(Decimal("19.999999999999999999999999999999"), Decimal(0), Decimal(0),
-                                   Decimal(100), Q, AP)
-    assert q is False and outcome is Outcome.REJECTED and reason is Reason.NO_QUORUM
+    d = decide(Decimal("19.999999999999999999999999999999"), Decimal(0), Decimal(0), Decimal(100), Q, AP)
+    assert d == Decision(False, True, Outcome.REJECTED, Reason.NO_QUORUM)  # approval alone would pass
 
 
 def test_approval_exactly_66_percent_passes():
-    q, a, outcome, reason = decide(Decimal(66), Decimal(34), Decimal(0), Decimal(100), Q, AP)
-    assert (q, a, outcome, reason) == (True, True, Outcome.APPROVED, None)
+    d = decide(Decimal(66), Decimal(34), Decimal(0), Decimal(100), Q, AP)
+    assert d == Decision(quorum_reached=True, approval_reached=True, outcome=Outcome.APPROVED, reason=None)
 
 
 def test_approval_just_under_66_percent_fails():
     yes = Decimal("65.999999999999999999999999999999999")
     no = Decimal("34.000000000000000000000000000000001")
-    q, a, outcome, reason = decide(yes, no, Decimal(0), Decimal(100), Q, AP)
-    assert (q, a, outcome, reason) == (True, False, Outcome.REJECTED, Reason.NO_APPROVAL)
+    d = decide(yes, no, Decimal(0), Decimal(100), Q, AP)
+    assert d == Decision(True, False, Outcome.REJECTED, Reason.NO_APPROVAL)
 
 
 def test_six_hundredths_of_thirty_hundredths_is_exactly_20_percent_quorum():
@@ -256,15 +255,15 @@ def test_abstain_counts_for_quorum_only():
 
 
 def test_zero_total_stake_is_no_quorum_without_division():
-    q, a, outcome, reason = decide(Decimal(0), Decimal(0), Decimal(0), Decimal(0), Q, AP)
-    assert (q, a, outcome, reason) == (False, False, Outcome.REJECTED, Reason.NO_QUORUM)
+    d = decide(Decimal(0), Decimal(0), Decimal(0), Decimal(0), Q, AP)
+    assert d == Decision(False, False, Outcome.REJECTED, Reason.NO_QUORUM)
     t = run([], Snapshot(at=VS))
     assert t.total_stake == 0 and t.reason is Reason.NO_QUORUM
 
 
 def test_reasons_are_checked_no_quorum_first():
     # Under quorum and all abstain: no_quorum wins.
-    assert decide(Decimal(0), Decimal(0), Decimal(1), Decimal(100), Q, AP)[3] is Reason.NO_QUORUM
+    assert decide(Decimal(0), Decimal(0), Decimal(1), Decimal(100), Q, AP).reason is Reason.NO_QUORUM
 
 
 # --------------------------------------------------------------------------

@@ -10,26 +10,10 @@ from tooling.present import reports
 from tooling.present import site
 from tooling.core import timeline as tl
 from tooling.core.model import DAY, HOUR, NEPState, NEPStatus, Outcome, Proposal, Reason, UpgradePath
+from helpers import AT, T0, VE, VS, make_state
 
-T0 = 1_767_225_600  # 2026-01-01T00:00:00Z
-VS = T0 + 7 * DAY
-VE = VS + 7 * DAY
-AT = VE + 7 * DAY
 GRACE = 7
-
-
-def state(status: NEPStatus = NEPStatus.VOTING, **kw) -> NEPState:
-    base = dict(nep=1, status=status, outcome=None, reason=None, submitted=T0, voting_start=VS, voting_end=VE,
-                decided_at=None, activates_at=None, activated=None, deprecated_at=None, deprecated_by=None,
-                withdrawn_at=None, track="standard", tally=None)
-    if status is NEPStatus.DRAFT:
-        base.update(submitted=None, voting_start=None, voting_end=None)
-    if status in (NEPStatus.SCHEDULED, NEPStatus.ACTIVE, NEPStatus.DEPRECATED):
-        base.update(outcome=Outcome.APPROVED, decided_at=VE, activates_at=AT)
-    if status in (NEPStatus.ACTIVE, NEPStatus.DEPRECATED):
-        base.update(activated=AT)
-    base.update(kw)
-    return NEPState(**base)
+state = make_state
 
 
 REJECTED = dict(outcome=Outcome.REJECTED, reason=Reason.NO_QUORUM, decided_at=VE)

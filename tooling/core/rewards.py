@@ -1,8 +1,11 @@
 """Fees and rewards of one proposal (SPEC 8), as a pure function of its tally and outcome.
 
-"Total stake voted" (turnout) is Y + N + A of the counted votes. All amounts
-are exact decimals; rates and bounds come from the governance parameters in
-force at the NEP's T0.
+"Total stake voted" (turnout) is Y + N + A of the counted votes, delegated
+stake included (SPEC 11). A counted voter earns the voter rate on its own
+weight; a delegator whose stake its delegate's vote carried earns it on that
+stake, listed among the voters with role ``delegator``. All amounts are exact
+decimals; rates and bounds come from the governance parameters in force at
+the NEP's T0.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Mapping
 
-from tooling.core.model import Outcome, Rewards, Tally
+from tooling.core.model import Outcome, RewardRole, Rewards, Tally
 from tooling.core.stakes import ZERO, exact_context
 
 
@@ -32,8 +35,11 @@ class ProposalRewards:
     fee_burned: bool
     proposer: str | None
     proposer_reward: Decimal
+    #: Every node paid for this NEP's vote, voters and delegators alike.
     voter_rewards: Mapping[str, Decimal] = field(default_factory=dict)
     total_voter_rewards: Decimal = ZERO
+    #: Why each node of ``voter_rewards`` is paid.
+    voter_roles: Mapping[str, RewardRole] = field(default_factory=dict)
 
 
 def _tidy(amount: Decimal) -> Decimal:
@@ -60,10 +66,12 @@ def proposal_rewards(
     once the outcome is decided, whatever it is.
     """
     if outcome is None:
-        return ProposalRewards(nep, fee, False, False, proposer, ZERO, MappingProxyType({}), ZERO)
+        return ProposalRewards(nep, fee, False, False, proposer, ZERO, MappingProxyType({}), ZERO,
+                               MappingProxyType({}))
 
     turnout = tally.turnout_stake if tally is not None else ZERO
     voter_rewards: dict[str, Decimal] = {}
+    roles: dict[str, RewardRole] = {}
     total_voters = ZERO
     with exact_context():
         if outcome is Outcome.APPROVED:
@@ -77,11 +85,14 @@ def proposal_rewards(
             proposer_reward = ZERO
             refunded, burned = False, True
         if tally is not None:
-            for vote in tally.votes:
-                if vote.counted:
-                    amount = _tidy(rewards.voter_rate * vote.weight)
-                    voter_rewards[vote.voter] = voter_rewards.get(vote.voter, ZERO) + amount
-                    total_voters += amount
+            paid = [(v.voter, v.own_weight, RewardRole.VOTER) for v in tally.votes if v.counted]
+            paid += [(c.delegator, c.stake, RewardRole.DELEGATOR) for c in tally.carried]
+            # A delegate without stake of its own is still a counted voter: listed, earning 0.
+            for node, weight, role in paid:
+                amount = _tidy(rewards.voter_rate * weight)
+                voter_rewards[node] = voter_rewards.get(node, ZERO) + amount
+                roles.setdefault(node, role)
+                total_voters += amount
         proposer_reward = _tidy(proposer_reward)
         total_voters = _tidy(total_voters)
     return ProposalRewards(
@@ -93,4 +104,5 @@ def proposal_rewards(
         proposer_reward=proposer_reward,
         voter_rewards=MappingProxyType(voter_rewards),
         total_voter_rewards=total_voters,
+        voter_roles=MappingProxyType(roles),
     )

@@ -1,4 +1,4 @@
-"""The tally of one NEP (SPEC 4 vote checks, SPEC 7 decision rule), as pure functions.
+"""The tally of one NEP (SPEC 4 vote checks, SPEC 7 decision rule, SPEC 11 delegation), as pure functions.
 
 The caller gathers the vote files (working tree or history) with their
 inclusion times and the stake snapshot at voting start; everything here is a
@@ -9,13 +9,14 @@ approval are compared by multiplication, never by a division or a float.
 from __future__ import annotations
 
 import posixpath
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
-from typing import Callable, Sequence
+from typing import Callable, Mapping, Sequence
 
 from tooling.core import votes
 from tooling.core.model import (
     FUTURE_TOLERANCE_SECONDS,
+    CarriedStake,
     Choice,
     Outcome,
     Reason,
@@ -112,6 +113,20 @@ def judge_vote(
     return row(None)
 
 
+@dataclass(frozen=True)
+class Decision:
+    """SPEC 7 applied to the sums: both thresholds inclusive.
+
+    ``approval_reached`` is the approval criterion alone; ``reason`` is the
+    first of no_quorum, all_abstain, no_approval that applies (None if approved).
+    """
+
+    quorum_reached: bool
+    approval_reached: bool
+    outcome: Outcome
+    reason: Reason | None
+
+
 def decide(
     yes: Decimal,
     no: Decimal,
@@ -119,23 +134,69 @@ def decide(
     total: Decimal,
     quorum: Decimal,
     approval: Decimal,
-) -> tuple[bool, bool, Outcome, Reason | None]:
-    """SPEC 7: (quorum_reached, approval_reached, outcome, reason), both thresholds inclusive.
-
-    ``approval_reached`` is the approval criterion alone; the reason is the
-    first of no_quorum, all_abstain, no_approval that applies.
-    """
+) -> Decision:
+    """The decision on Y, N, A against the snapshot total TS."""
     with exact_context():
         decisive = yes + no
         quorum_reached = total > 0 and decisive + abstain >= quorum * total
         approval_reached = decisive > 0 and yes >= approval * decisive
     if not quorum_reached:
-        return quorum_reached, approval_reached, Outcome.REJECTED, Reason.NO_QUORUM
+        return Decision(quorum_reached, approval_reached, Outcome.REJECTED, Reason.NO_QUORUM)
     if decisive == 0:
-        return quorum_reached, approval_reached, Outcome.REJECTED, Reason.ALL_ABSTAIN
+        return Decision(quorum_reached, approval_reached, Outcome.REJECTED, Reason.ALL_ABSTAIN)
     if not approval_reached:
-        return quorum_reached, approval_reached, Outcome.REJECTED, Reason.NO_APPROVAL
-    return quorum_reached, approval_reached, Outcome.APPROVED, None
+        return Decision(quorum_reached, approval_reached, Outcome.REJECTED, Reason.NO_APPROVAL)
+    return Decision(quorum_reached, approval_reached, Outcome.APPROVED, None)
+
+
+def apply_delegations(
+    rows: Sequence[VoteResult], delegates: Mapping[str, str], snapshot: Snapshot
+) -> tuple[tuple[VoteResult, ...], tuple[CarriedStake, ...]]:
+    """SPEC 11: the rows with the stake their delegators lend them, and who lent what.
+
+    For every node n with stake at the snapshot: a counted own vote keeps its
+    stake; otherwise, if n delegates (``delegates[n]``) to d and d's vote
+    passes every check but NO_STAKE, d's vote carries it; otherwise it is not
+    counted. One hop only: d's own delegation never moves n's stake further.
+    A vote whose own stake is 0 counts once it carries some stake.
+    """
+    own_counted = {r.voter for r in rows if r.counted}
+    # The vote a delegate may carry stake with; the path makes it unique per voter.
+    carriers: dict[str, VoteResult] = {}
+    for r in rows:
+        if r.code is None or r.code is VoteCode.NO_STAKE:
+            carriers.setdefault(r.voter, r)
+    lent: dict[str, list[str]] = {}
+    extra: dict[str, Decimal] = {}
+    carried: list[CarriedStake] = []
+    weights = snapshot.weights
+    with exact_context():
+        for delegator in sorted(delegates):
+            delegate = delegates[delegator]
+            stake = weights.get(delegator, ZERO)
+            if stake <= 0 or delegator in own_counted or delegate == delegator or delegate not in carriers:
+                continue
+            lent.setdefault(delegate, []).append(delegator)
+            extra[delegate] = extra.get(delegate, ZERO) + stake
+            carried.append(CarriedStake(delegator, delegate, stake))
+        out: list[VoteResult] = []
+        for r in rows:
+            delegators = lent.get(r.voter)
+            if not delegators or carriers.get(r.voter) is not r:
+                out.append(r)
+                continue
+            added = extra[r.voter]
+            out.append(
+                replace(
+                    r,
+                    weight=r.weight + added,
+                    delegated_weight=added,
+                    delegators=tuple(delegators),
+                    counted=True,
+                    code=None,
+                )
+            )
+    return tuple(out), tuple(carried)
 
 
 def tally(
@@ -151,12 +212,19 @@ def tally(
     approval: Decimal,
     as_of: int,
     signature_ok: Callable[[Vote], bool] = votes.verify_vote,
+    delegation: bool = False,
+    delegates: Mapping[str, str] | None = None,
 ) -> Tally:
     """The tally of NEP ``nep`` at ``as_of``: final (decided at VE) once ``as_of >= voting_end``.
 
     While voting is open ``outcome``, ``reason`` and ``decided_at`` are None and
     ``projected_outcome`` says what the outcome would be if voting ended now.
     Votes are listed by path.
+
+    ``delegation`` says whether the feature was in force at the NEP's T0 (the
+    caller decides); only then do ``delegates`` (delegator -> delegate in force
+    at VS, see ``tooling.core.delegation.delegates_at``) move any stake.
+    TS is the snapshot total either way.
     """
     if signature_ok is votes.verify_vote:
         # Parse each distinct public key once for this tally.
@@ -177,15 +245,16 @@ def tally(
         ),
         key=lambda r: r.path,
     )
+    carried: tuple[CarriedStake, ...] = ()
+    if delegation and delegates:
+        rows, carried = apply_delegations(rows, delegates, snapshot)
     sums = {Choice.YES.value: ZERO, Choice.NO.value: ZERO, Choice.ABSTAIN.value: ZERO}
     with exact_context():
         for r in rows:
             if r.counted and r.choice is not None:
                 sums[r.choice] += r.weight
     yes, no, abstain = sums["yes"], sums["no"], sums["abstain"]
-    quorum_reached, approval_reached, projected, reason = decide(
-        yes, no, abstain, snapshot.total, quorum, approval
-    )
+    decision = decide(yes, no, abstain, snapshot.total, quorum, approval)
     final = as_of >= voting_end
     return Tally(
         nep=nep,
@@ -195,13 +264,15 @@ def tally(
         yes=yes,
         no=no,
         abstain=abstain,
-        quorum_reached=quorum_reached,
-        approval_reached=approval_reached,
-        outcome=projected if final else None,
-        projected_outcome=projected,
-        reason=reason if final else None,
+        quorum_reached=decision.quorum_reached,
+        approval_reached=decision.approval_reached,
+        outcome=decision.outcome if final else None,
+        projected_outcome=decision.outcome,
+        reason=decision.reason if final else None,
         decided_at=voting_end if final else None,
         votes=tuple(rows),
         quorum=quorum,
         approval=approval,
+        delegation=delegation,
+        carried=carried,
     )

@@ -16,7 +16,7 @@ from tooling.core.diagnostics import Diagnostic
 from tooling.core.model import Positions
 from tooling.core.catalog import rule
 
-KINDS = ("nep", "vote", "governance", "ledger")
+KINDS = ("nep", "vote", "governance", "ledger", "delegation")
 _VERSION_KEYS = frozenset({"min_version", "target_version", "protocol_version"})
 _TEXT_KEYS = frozenset({"reason"})
 

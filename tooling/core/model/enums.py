@@ -102,6 +102,46 @@ FUTURE_TOLERANCE_SECONDS = 300
 VOTE_DOMAIN = "neuroshard-nep-vote/v1"
 
 
+class DelegationCode(StrEnum):
+    """Why a version of a delegation file is invalid (SPEC 11); the first failing check in this order wins."""
+
+    MALFORMED = "MALFORMED"
+    WRONG_PATH = "WRONG_PATH"
+    WRONG_NETWORK = "WRONG_NETWORK"
+    BAD_KEY = "BAD_KEY"
+    BAD_SIGNATURE = "BAD_SIGNATURE"
+    SELF_DELEGATION = "SELF_DELEGATION"
+    FUTURE_TIMESTAMP = "FUTURE_TIMESTAMP"
+    STALE = "STALE"
+
+    @property
+    def intrinsic(self) -> bool:
+        """True for the codes that make ``nep validate`` fail: the file itself is bad, wherever it lands."""
+        return self in _INTRINSIC_DELEGATION_CODES
+
+
+_INTRINSIC_DELEGATION_CODES = frozenset(
+    {
+        DelegationCode.MALFORMED,
+        DelegationCode.WRONG_PATH,
+        DelegationCode.WRONG_NETWORK,
+        DelegationCode.BAD_KEY,
+        DelegationCode.BAD_SIGNATURE,
+        DelegationCode.SELF_DELEGATION,
+    }
+)
+DELEGATION_DOMAIN = "neuroshard-nep-delegation/v1"
+#: The feature that makes the tally follow delegations (in force at a NEP's T0).
+DELEGATION_FEATURE = "delegation"
+
+
+class RewardRole(StrEnum):
+    """Why a node is paid a voter reward (SPEC 8, 11)."""
+
+    VOTER = "voter"  # its own counted vote
+    DELEGATOR = "delegator"  # its stake was carried by its delegate's counted vote
+
+
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
@@ -23,6 +24,27 @@ class VoteResult:
     included_at: int | None
     reason: str = ""
     error: str | None = None  # why a MALFORMED file failed its schema, for display
+    #: Stake delegated to this vote and carried by it (SPEC 11); 0 unless counted with delegation.
+    delegated_weight: Decimal = Decimal(0)
+    #: The delegators whose stake this vote carries, sorted.
+    delegators: tuple[str, ...] = ()
+
+    @property
+    def own_weight(self) -> Decimal:
+        """The voter's snapshot stake: ``weight`` without the stake delegated to it."""
+        if not self.delegated_weight:
+            return self.weight
+        # Exact: amounts carry up to 48 digits, more than the default context keeps.
+        return decimal.Context(prec=decimal.MAX_PREC).subtract(self.weight, self.delegated_weight)
+
+
+@dataclass(frozen=True)
+class CarriedStake:
+    """A delegator's snapshot stake that its delegate's counted vote carried (SPEC 11)."""
+
+    delegator: str
+    delegate: str
+    stake: Decimal
 
 
 @dataclass(frozen=True)
@@ -43,6 +65,10 @@ class Tally:
     votes: tuple[VoteResult, ...]
     quorum: Decimal = Decimal("0.20")
     approval: Decimal = Decimal("0.66")
+    #: True when delegation applied to this NEP (the feature was in force at its T0).
+    delegation: bool = False
+    #: Every delegator whose stake was counted through its delegate's vote, sorted by delegator.
+    carried: tuple[CarriedStake, ...] = ()
 
     @property
     def turnout_stake(self) -> Decimal:
