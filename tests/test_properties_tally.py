@@ -15,7 +15,8 @@ from hypothesis_profiles import examples
 
 from tooling.core.model import Choice, Outcome, Reason, StakeEntry, Vote
 from tooling.core.stakes import exact_context, snapshot
-from tooling.core.tally import VoteFile, decide, tally
+from tooling.core.tally import VoteFile, tally
+from tooling.core.tally import decide as _decide
 from tooling.core.votes import node_id, private_key_from_token, public_key_hex, vote_path
 
 NETWORK = "neuroshard-mainnet"
@@ -117,6 +118,12 @@ def thresholds() -> st.SearchStrategy[tuple[Decimal, Decimal]]:
 
 
 TINY = Decimal("1e-18")
+
+
+def decide(*args: Decimal) -> tuple:
+    """(quorum_reached, approval_reached, outcome, reason) of the core's decision record."""
+    d = _decide(*args)
+    return d.quorum_reached, d.approval_reached, d.outcome, d.reason
 
 
 @examples(200)
