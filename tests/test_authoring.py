@@ -30,7 +30,9 @@ def validate_json(repo: Path, capsys, *paths: str) -> tuple[int, dict]:
 
 def fill_prose(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("TODO: ", "Filled in: "), encoding="utf-8")
+    # The placeholders nep new writes: TODO paragraphs, the author's name and the all-zero node.
+    text = text.replace("TODO: ", "Filled in: ").replace('"' + "0" * 32 + '"', '"' + "ab" * 16 + '"')
+    path.write_text(text, encoding="utf-8")
 
 
 def test_the_docs_example_runs_as_written_and_validates(repo, capsys, monkeypatch):
@@ -110,9 +112,13 @@ def test_nep_new_scaffolds_a_draft_that_validates(repo, capsys, nep_type):
         assert section in text
     rc, doc = validate_json(repo, capsys)
     assert (rc, doc["errors"]) == (0, 0), doc["diagnostics"]
-    # A neutral econ draft is flagged, as a warning until it is submitted (docs/decisions.md).
+    # A neutral econ draft is flagged, as a warning until it is submitted (docs/decisions.md);
+    # so is every placeholder nep new wrote: TODO paragraphs, nothing else (the author is real).
     slugs = {d["slug"] for d in doc["diagnostics"]}
-    assert slugs == ({"econ-neutral-type"} if nep_type == "econ" else set())
+    assert slugs == ({"econ-neutral-type", "placeholder"} if nep_type == "econ" else {"placeholder"})
+    assert all(d["severity"] == "warning" for d in doc["diagnostics"])
+    assert all(text.split("\n")[d["line"] - 1].startswith("TODO:") for d in doc["diagnostics"]
+               if d["slug"] == "placeholder")
 
 
 def test_a_neutral_econ_nep_in_review_is_an_error(repo, capsys):
@@ -122,8 +128,10 @@ def test_a_neutral_econ_nep_in_review_is_an_error(repo, capsys):
     path.write_text(path.read_text(encoding="utf-8").replace('status: "draft"', 'status: "review"'), encoding="utf-8")
     rc, doc = validate_json(repo, capsys)
     assert rc == 1
-    assert [(d["slug"], d["severity"], d["line"]) for d in doc["diagnostics"]] == [
+    assert [(d["slug"], d["severity"], d["line"]) for d in doc["diagnostics"] if d["slug"] != "placeholder"] == [
         ("econ-neutral-type", "error", 12)]
+    # From review on, the placeholders nep new wrote are errors too.
+    assert {d["severity"] for d in doc["diagnostics"] if d["slug"] == "placeholder"} == {"error"}
 
 
 @pytest.mark.parametrize("author", ["Ada", "Ada:xyz", ":586dd510056f330e6b14b2bdada7505f"])

@@ -7,7 +7,6 @@ impact values included), so it passes the same checks as a hand-written file.
 from __future__ import annotations
 
 import dataclasses
-import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,15 +16,16 @@ from decimal import Decimal
 
 from tooling.core.economics import describe, describe_field, is_neutral, moved_fields
 from tooling.core.model import Author, EconomicImpact, NEPType, ParameterChange, Proposal, UpgradePath
+from tooling.checks.rules import phase
 from tooling.checks.rules.metadata import bad_text
 from tooling.parse.yamlpatch import quote, render_scalar
 
-PLACEHOLDER_NODE = "0" * 32
+PLACEHOLDER_NODE = phase.PLACEHOLDER_NODE
 _NODE = re.compile(r"^[0-9a-f]{32}$")
 
 
 class AuthoringError(Exception):
-    pass
+    """A proposal that cannot be made or written as asked (the message says why)."""
 
 
 @dataclass
@@ -49,28 +49,49 @@ class NewProposal:
     created: str | None = None
     nep: int | None = None  # assigned by write()
 
+    def __str__(self) -> str:
+        number = f"NEP-{self.nep:04d}" if self.nep is not None else "NEP (unnumbered)"
+        return f"{number} [{self.nep_type.label}] {self.title} ({self.describe()})"
+
+    def __repr__(self) -> str:
+        return (f"NewProposal(nep={self.nep!r}, title={self.title!r}, type={self.nep_type.value!r}, "
+                f"impact={self.describe()!r})")
+
     def is_neutral(self) -> bool:
+        """True when every economic impact field is at its no-change value."""
         return is_neutral(self.economic_impact)
 
     def describe(self) -> str:
+        """A one-line summary of the economic impact."""
         return describe(self.economic_impact)
 
-    def render(self, nep: int, today: str) -> str:
-        return render_nep(self, nep, today)
+    def _render(self, nep: int, today: str) -> str:
+        return _render_nep(self, nep, today)
 
-    def write(self, repo: str | Path = ".") -> Path:
-        """Write the next free ``neps/nep-NNNN.md`` (never overwriting) and return its path."""
+    def write(self, repo: str | Path = ".", *, today: str | None = None) -> Path:
+        """Write the next free ``neps/nep-NNNN.md`` (never overwriting) and return its path.
+
+        ``repo`` must hold a ``governance.yaml`` (as for ``nep new``). The
+        ``created`` date is ``self.created``, else ``today`` (YYYY-MM-DD), else
+        today's date in UTC.
+        """
         from tooling.shell.fsio import write_new
 
         root = Path(repo)
+        if not (root / "governance.yaml").is_file():
+            raise AuthoringError(f"{root} has no governance.yaml: write into a NEP repository "
+                                 "(`nep init` creates one)")
+        if today is None:
+            from tooling.shell.clock import utc_today
+
+            today = utc_today()
+        today = self.created or today
         (root / "neps").mkdir(parents=True, exist_ok=True)
-        # write() is an edge of the API, like the CLI: it dates a new draft today unless told otherwise.
-        today = self.created or _dt.date.today().isoformat()
         for _ in range(100):  # another writer may take the number between the scan and the write
             n = next_number(root)
             path = root / "neps" / f"nep-{n:04d}.md"
             try:
-                write_new(path, self.render(n, today).encode("utf-8"))
+                write_new(path, self._render(n, today).encode("utf-8"))
             except FileExistsError:
                 continue
             self.nep = n
@@ -79,6 +100,7 @@ class NewProposal:
 
 
 def next_number(root: Path) -> int:
+    """The number after the highest ``neps/nep-NNNN.md`` (1 in an empty repository)."""
     nums = [int(m.group(1)) for f in (root / "neps").glob("nep-*.md") if (m := re.match(r"nep-(\d+)\.md$", f.name))]
     return max(nums, default=0) + 1
 
@@ -153,10 +175,9 @@ def _economic_text(p: NewProposal) -> str:
         return p.economic_impact_text
     moved = moved_fields(p.economic_impact)
     if not moved:
-        return ("No economic change: every field of the impact is at its no-change value.\n"
-                "TODO: say why rewards, costs and requirements are unaffected.")
-    lines = [f"- {describe_field(p.economic_impact, f)} (`{f.name}`). TODO: explain." for f in moved]
-    return "\n".join(lines)
+        return f"No economic change: every field of the impact is at its no-change value.\n\n{phase.NEUTRAL_IMPACT}"
+    lines = [f"- {describe_field(p.economic_impact, f)} (`{f.name}`)." for f in moved]
+    return "\n".join(lines) + f"\n\n{phase.MOVED_IMPACT}"
 
 
 def _upgrade_text(p: NewProposal) -> str:
@@ -165,17 +186,17 @@ def _upgrade_text(p: NewProposal) -> str:
     up = p.upgrade_path
     kind = "Backward compatible" if up.backward_compatible else "Breaking (not backward compatible)"
     return (f"{kind}; nodes upgrade from {up.min_version} to {up.target_version} during a grace period of "
-            f"{up.grace_period_days} days.\nTODO: describe the rollout.")
+            f"{up.grace_period_days} days.\n\n{phase.ROLLOUT}")
 
 
-def render_nep(p: NewProposal, nep: int, today: str) -> str:
+def _render_nep(p: NewProposal, nep: int, today: str) -> str:
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     env = Environment(loader=FileSystemLoader(Path(__file__).parent / "templates"), undefined=StrictUndefined,
                       keep_trailing_newline=True, autoescape=False)
     env.filters["q"] = quote
     env.filters["scalar"] = lambda v: quote(format(v, "f")) if hasattr(v, "as_tuple") else render_scalar(v)
-    authors = list(p.authors) or [Author(name="TODO: your name", node=PLACEHOLDER_NODE)]
+    authors = list(p.authors) or [Author(name=phase.PLACEHOLDER_AUTHOR, node=phase.PLACEHOLDER_NODE)]
     impact = [(f.name, getattr(p.economic_impact, f.name)) for f in dataclasses.fields(p.economic_impact)]
     return env.get_template("nep.md.j2").render(
         nep=nep,
@@ -189,22 +210,23 @@ def render_nep(p: NewProposal, nep: int, today: str) -> str:
         impact=impact,
         parameter_changes=list(p.parameter_changes),
         upgrade=p.upgrade_path,
-        abstract=p.abstract.strip() or "TODO: one paragraph: what changes.",
-        motivation=p.motivation.strip() or "TODO: why the network needs this change.",
-        specification=p.specification.strip() or "TODO: the exact change, precise enough to implement.",
+        abstract=p.abstract.strip() or phase.ABSTRACT,
+        motivation=p.motivation.strip() or phase.MOTIVATION,
+        specification=p.specification.strip() or phase.SPECIFICATION,
         economic_text=_economic_text(p).strip(),
         upgrade_text=_upgrade_text(p).strip(),
     )
 
 
 def new_from_cli(root: Path, *, nep_type: str, title: str, authors: Sequence[str], today: int) -> Path:
+    """``nep new``: write the next NEP dated ``today`` (Unix seconds, UTC date); the path relative to root."""
     from tooling.core.instants import format_date
 
     if not (root / "governance.yaml").exists():
-        raise AuthoringError(f"{root} has no governance.yaml: run nep new in a NEP repository (or pass --repo)")
+        raise AuthoringError(f"{root} has no governance.yaml: run nep new in a NEP repository (or pass --repo; "
+                             "`nep init` creates one)")
     p = create_proposal(title=title, nep_type=nep_type, authors=[_author(a) for a in authors])
-    p.created = format_date(today)
-    return p.write(root).relative_to(root)
+    return p.write(root, today=format_date(today)).relative_to(root)
 
 
 def codeowners(proposals: Sequence[Proposal]) -> str:

@@ -119,6 +119,7 @@ def _git_env() -> dict[str, str]:
     """The environment for every git and tool process: no caller's GIT_* and no user configuration."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_CONFIG_NOSYSTEM="1", GIT_CONFIG_GLOBAL=os.devnull, NO_COLOR="1")
+    env.pop("NEP_CACHE_DIR", None)  # the caches go to the git directory, which the cold runs empty
     root = str(_checkout())
     env["PYTHONPATH"] = root + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
@@ -842,7 +843,7 @@ def _available() -> dict[str, str]:
 def _run_stages(syn: Synthetic, scratch: Path, *, cold: bool, missing: dict[str, str], label: str,
                 log: TextIO | None) -> dict[str, _Run]:
     runs: dict[str, _Run] = {}
-    cache = syn.root / ".nep-cache"
+    cache = syn.root / ".git" / "nep-cache"  # where shell.caches keeps them (NEP_CACHE_DIR unset)
     for stage in STAGES:
         if stage in missing:
             _say(log, f"{label} {stage}: missing ({missing[stage]})")

@@ -212,7 +212,10 @@ def _world(root: Path, snap: _Snapshot, history: Any) -> Any:
     def read_blob(blob: str) -> bytes | None:
         return read_blobs(root, [blob]).get(blob)
 
-    return World(snap.repo, history, True, committed, read_blob)
+    from tooling.shell.snapshots import read_snapshots
+
+    # The deciding inputs as history gives them (SPEC 2), as gather does on a checkout.
+    return World(snap.repo, history, True, committed, read_blob, snapshots=read_snapshots(root, snap.repo, history, True))
 
 
 # --------------------------------------------------------------------------
@@ -294,10 +297,11 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
     base_first: Mapping[int, Proposal] = {}
     facts: Mapping[int, Any] = {}
     if base_snap.repo is not None:
+        from tooling.shell import caches
         from tooling.shell.sigcache import SignatureCache
 
-        # Verdicts are kept in .nep-cache/ (never trusted if committed): a warm run verifies only new votes.
-        signatures = SignatureCache.load(root / ".nep-cache")
+        # Verdicts are kept in the cache folder, outside the work tree (shell.caches): a warm run verifies only new votes.
+        signatures = SignatureCache.load(caches.cache_dir(root) or caches.UNUSABLE, root)
         ev = evaluate(_world(root, base_snap, history), as_of, signature_ok=signatures.checker())
         signatures.save()
         states, base_first, facts = ev.states, ev.proposals, ev.facts

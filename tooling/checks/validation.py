@@ -10,7 +10,7 @@ from typing import Callable, Collection
 from tooling.core.diagnostics import Diagnostic, sort_key
 from tooling.shell.evaluate import Evaluation, World, evaluate, parameters_for
 from tooling.core.model import NEPStatus, Proposal, Severity, Vote, VoteCode
-from tooling.parse.proposals import VOTE_PATH
+from tooling.parse.proposals import VOTE_PATH, ParsedVote
 from tooling.checks.rules import Context, check_proposal, check_repository
 from tooling.core.catalog import rule
 
@@ -41,8 +41,14 @@ def context(world: World, ev: Evaluation) -> Context:
     )
 
 
-def validate(world: World, as_of: int, selected: Collection[str] | None = None) -> list[Diagnostic]:
-    """All findings for the files in ``selected`` (repository-relative paths; None = everything)."""
+def validate(world: World, as_of: int, selected: Collection[str] | None = None, *,
+             pending_votes: bool = False) -> list[Diagnostic]:
+    """All findings for the files in ``selected`` (repository-relative paths; None = everything).
+
+    ``pending_votes``: judge a vote file not yet in history as if merged at ``as_of`` and report one
+    that could not count as the error check-pr would refuse it with (``nep validate`` does; check-pr
+    judges added votes itself and leaves this off).
+    """
 
     def wanted(path: str) -> bool:
         return selected is None or path in selected
@@ -54,11 +60,12 @@ def validate(world: World, as_of: int, selected: Collection[str] | None = None) 
         if wanted(p.path):
             out += check_proposal(p, ctx)
     out += [d for d in check_repository(world.repo.proposals, ctx) if wanted(d.file)]
-    out += check_votes(world, ev, wanted)
+    out += check_votes(world, ev, wanted, pending_votes=pending_votes)
     return sorted(out, key=sort_key)
 
 
-def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool]) -> list[Diagnostic]:
+def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool], *,
+                pending_votes: bool = False) -> list[Diagnostic]:
     """Vote files: intrinsic defects are errors; tally facts (too late, no stake...) are notices."""
     from decimal import Decimal
 
@@ -99,6 +106,14 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool]) -> 
                 snapshot=nobody, signature_ok=world.signature_ok() or verify_vote,
             )
             code = res.code if res.code in _VOTE_RULE else None
+        if pending_votes and world.git and code not in _VOTE_RULE and \
+                world.history.inclusion_time(path, ev.as_of) is None:
+            # Not yet in a git repository's history: it can still be left out, so a vote that could not count
+            # is an error, reported with the code check-pr refuses it with. One already included stays a notice.
+            pending = _judge_pending(world, ev, path, parsed, folder_nep)
+            if pending is not None:
+                out.append(pending)
+            continue
         if code in _VOTE_RULE:
             slug, key = _VOTE_RULE[code]
             pos = parsed.pos(key)
@@ -109,6 +124,47 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool]) -> 
                 path, (1, 1), f"vote is not counted: {code} (NEP-{folder_nep:04d} is {status})",
                 "votes already in history stay; see `nep tally` for the details"))
     return out
+
+
+def _judge_pending(world: World, ev: Evaluation, path: str, parsed: "ParsedVote", nep: int) -> Diagnostic | None:
+    """A vote not yet included in history, judged as if it were merged at ``as_of``."""
+    from tooling.core import stakes as stakes_mod
+    from tooling.core.instants import format_instant
+    from tooling.core.tally import VoteFile, judge_vote
+    from tooling.core.votes import verify_vote
+
+    st = ev.states[nep]
+    if st.status is not NEPStatus.VOTING or st.voting_start is None or st.voting_end is None:
+        return rule("pr-vote-not-open").at(
+            path, (1, 1), f"NEP-{nep:04d} is {st.status}, not in voting (as of {format_instant(ev.as_of)}): "
+            "this vote could not count and check-pr refuses it")
+    facts = ev.facts.get(nep)
+    content_hash = (facts.content_hash_at_vs or facts.content_hash) if facts else ""
+    res = judge_vote(VoteFile(path, parsed.vote, ev.as_of, None), nep=nep, network=world.repo.governance.network,
+                     content_hash=content_hash, voting_start=st.voting_start, voting_end=st.voting_end,
+                     snapshot=stakes_mod.snapshot(world.repo.stakes, st.voting_start),
+                     signature_ok=world.signature_ok() or verify_vote)
+    if res.code is None:
+        return None
+    assert parsed.vote is not None
+    key = _VOTE_KEY.get(res.code)
+    message = _vote_message(res.code, parsed.vote, world.repo.governance.network) if res.code in _VOTE_RULE \
+        else _PENDING_WHY.get(res.code, str(res.code))
+    return rule("pr-vote-not-counted").at(path, parsed.pos(key) if key else (1, 1),
+                                          f"this vote would not count: {res.code}: {message}")
+
+
+_VOTE_KEY = {VoteCode.WRONG_PATH: "voter", VoteCode.WRONG_NETWORK: "network", VoteCode.BAD_KEY: "public_key",
+             VoteCode.BAD_SIGNATURE: "signature", VoteCode.STALE_CONTENT: "content_hash",
+             VoteCode.TOO_EARLY: "timestamp", VoteCode.TOO_LATE: "timestamp", VoteCode.FUTURE_TIMESTAMP: "timestamp"}
+_PENDING_WHY = {
+    VoteCode.STALE_CONTENT: "it signs another content hash than the NEP's at voting start (`nep show N` prints it)",
+    VoteCode.TOO_EARLY: "its timestamp is before the voting start",
+    VoteCode.TOO_LATE: "its timestamp is at or after the voting end",
+    VoteCode.FUTURE_TIMESTAMP: "its timestamp is more than 300 s in the future",
+    VoteCode.NO_STAKE: "the voter has no stake at the snapshot (voting start)",
+    VoteCode.LATE_INCLUSION: "voting has ended",
+}
 
 
 def _vote_message(code: VoteCode, vote: Vote, network: str) -> str:

@@ -96,6 +96,9 @@ _RULES = [
     Rule("NEP304", "body-unknown-section", N, "a level-2 section outside the standard set",
          "standard optional sections: Rationale, Security Considerations, Backwards Compatibility, "
          "Test Plan, References"),
+    Rule("NEP305", "placeholder", E, "a placeholder that `nep new` wrote is still there: one of its 'TODO:' "
+         "paragraphs, the author 'TODO: your name', the all-zero node id",
+         "replace the placeholder with the real text, name or node id (a warning while the NEP is a draft)"),
     # Economic impact (SPEC 3.1)
     Rule("NEP400", "econ-missing-field", E, "an economic impact field is missing",
          "write all nine fields explicitly, even at their no-change values"),
@@ -145,6 +148,11 @@ _RULES = [
          "re-create the vote with `nep vote`"),
     Rule("NEP605", "vote-not-counted", N, "a valid vote file that the tally does not count",
          "see `nep tally` for the code"),
+    Rule("NEP010", "input-invalid", W,
+         "a committed version of governance.yaml or stakes/ledger.yaml is missing, unreadable or invalid",
+         "it is ignored: the last valid version before it stays in force; commit a valid version"),
+    Rule("NEP011", "history-disagrees", W, "a bot field (submitted, resolution, activated) disagrees with history",
+         "history decides; `nep advance` writes the value history gives"),
 ]
 
 # check-pr's rules (SPEC 9): what a pull request may change.

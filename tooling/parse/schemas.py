@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.model import Positions
@@ -94,8 +94,8 @@ def _to_diagnostics(err: Any, positions: Positions, file: str) -> list[Diagnosti
             rule("schema-unknown-key").at(
                 file,
                 positions.key_at(path + (k,)),
-                f"{where}: unknown key '{k}'",
-                f"allowed keys: {', '.join(sorted(allowed))}",
+                f"{where}: unknown key '{k}'{did_you_mean(str(k), allowed)}",
+                _unknown_key_hint(str(k), allowed),
             )
             for k in extra
         ]
@@ -108,10 +108,17 @@ def _to_diagnostics(err: Any, positions: Positions, file: str) -> list[Diagnosti
         hint = desc or None
         if expected == "string" and got in ("boolean", "number", "integer", "null"):
             hint = "quote the value so YAML reads it as text" + (f" ({desc})" if desc else "")
+        elif expected in ("integer", "number") and got == "string" and _is_number(err.instance, expected):
+            hint = f"write {err.instance.strip()} without quotes"
+        elif expected == "boolean" and got == "string":
+            hint = "write true or false (without quotes)"
         return [rule("schema-type").at(file, pos, f"{where}: expected {expected}, got {got} {_short(err.instance)}", hint)]
     if kind == "enum":
         options = ", ".join(json.dumps(o) for o in err.validator_value)
-        return [rule("schema-value").at(file, pos, f"{where}: {_short(err.instance)} is not one of {options}", desc)]
+        suggestion = did_you_mean(err.instance, [o for o in err.validator_value if isinstance(o, str)]) \
+            if isinstance(err.instance, str) else ""
+        return [rule("schema-value").at(file, pos, f"{where}: {_short(err.instance)} is not one of {options}"
+                                        f"{suggestion}", desc)]
     if kind == "pattern" and path and path[-1] in _VERSION_KEYS:
         return [rule("version-syntax").at(file, pos, f"{where}: {_short(err.instance)} is not MAJOR.MINOR.PATCH",
                                           "write a semantic version such as 1.2.0")]
@@ -125,6 +132,30 @@ def _to_diagnostics(err: Any, positions: Positions, file: str) -> list[Diagnosti
     if kind in ("minLength", "maxLength", "minItems", "maxItems", "uniqueItems", "not"):
         return [rule("schema-value").at(file, pos, f"{where}: {_short(err.instance)} {_length_message(err)}", desc)]
     return [rule("schema-value").at(file, pos, f"{where}: {err.message}", desc)]
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """`` (did you mean `x`?)`` for the closest candidate (difflib), or an empty string."""
+    import difflib
+
+    close = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.6)
+    if not close and word.lower() in {c.lower() for c in candidates}:
+        close = [c for c in candidates if c.lower() == word.lower()]
+    return f" (did you mean `{close[0]}`?)" if close else ""
+
+
+def _unknown_key_hint(key: str, allowed: set[str]) -> str:
+    suggestion = did_you_mean(key, allowed)
+    if suggestion:
+        return f"fix its spelling{suggestion}, or remove it"
+    return f"remove it; allowed keys: {', '.join(sorted(allowed))}"
+
+
+def _is_number(text: str, expected: str) -> bool:
+    import re
+
+    pattern = r"-?\d+" if expected == "integer" else r"-?\d+(\.\d+)?([eE][-+]?\d+)?"
+    return re.fullmatch(pattern, text.strip()) is not None
 
 
 def _required_hint(path: tuple, key: str) -> str:

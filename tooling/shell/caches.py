@@ -24,6 +24,8 @@ from tooling.shell import git as gitrun
 
 ENV_VAR = "NEP_CACHE_DIR"
 DIR_NAME = "nep-cache"
+#: A folder that never exists: callers without a safe cache folder pass it and get an empty, unsaved cache.
+UNUSABLE = Path("/nonexistent/nep-cache/unusable")
 
 
 @lru_cache(maxsize=1)
@@ -61,20 +63,29 @@ def cache_dir(repo: Path | None) -> Path | None:
     """
     root = Path(repo) if repo is not None else None
     named = os.environ.get(ENV_VAR)
-    gdir = gitrun.git_dir(root) if root is not None and gitrun.is_git_repo(root) else None
+    # The same test as the rest of the tool for "a git checkout": a .git at the top of the folder.
+    in_git = root is not None and (root / ".git").exists()
+    gdir = gitrun.git_dir(root) if in_git and not named and root is not None else None
     if named:
         folder = Path(named)
     elif gdir is not None:
         folder = gdir / DIR_NAME
+    elif in_git:
+        return None  # git cannot name its directory: no cache rather than one in the work tree
     else:
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
         folder = Path(base) / "nep"
     folder = Path(os.path.abspath(folder))
-    if root is not None and _inside(folder, root) and not (gdir is not None and _inside(folder, gdir)):
+    if root is not None and _inside(folder, root) and not _in_git_dir(folder, root, gdir):
         return None
     if os.path.islink(folder):
         return None
     return folder
+
+
+def _in_git_dir(path: Path, root: Path, gdir: Path | None) -> bool:
+    """Inside the git directory (``.git/`` or the one git named): never part of the work tree."""
+    return _inside(path, root / ".git") or (gdir is not None and _inside(path, gdir))
 
 
 def ensure(folder: Path) -> bool:
@@ -98,7 +109,7 @@ def trusted(repo: Path | None, folder: Path, file: Path) -> bool:
             return False
     except OSError:
         return False
-    if repo is not None and _inside(file, repo) and (Path(repo) / ".git").exists():
+    if repo is not None and _inside(file, repo) and not _in_git_dir(file, Path(repo), None):
         try:
             return not gitrun.is_tracked(Path(repo), file)
         except gitrun.HistoryError:

@@ -1,24 +1,31 @@
 """From what is on disk and in git to what holds at ``as_of``.
 
-``gather`` is the shell: it reads the repository, the history and the
-history's versions of vote files. ``evaluate`` is pure: the lifecycle of
-every NEP, the protocol in force, and the facts the validator needs.
+``gather`` is the shell: it reads the repository, the history, the
+history's versions of vote files and the snapshots of every deciding input
+(``shell.snapshots``: governance.yaml, the ledger and each NEP as history
+gives them). ``evaluate`` is pure over that: the lifecycle of every NEP, the
+protocol in force, the facts the validator needs, and the findings about
+inputs (``Evaluation.diagnostics``: invalid versions, bot fields that
+disagree with history).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from tooling.shell.history import EMPTY_HISTORY, History
+from tooling.core.catalog import rule
+from tooling.core.diagnostics import Diagnostic
+from tooling.core.inputs import Versions
+from tooling.core.instants import format_instant
 from tooling.core.lifecycle import EffectiveGovernance, NEPFacts, Timeline, compute_states
-from tooling.core.model import NEPState, NEPStatus, Proposal, ProtocolState, Vote
-from tooling.parse.proposals import VOTE_PATH, ParsedVote, parse_vote
-from tooling.shell.repository import Repository, load_repository
+from tooling.core.model import NEPState, NEPStatus, Proposal, ProtocolState, Reason, Vote
 from tooling.core.tally import VoteFile
-
-FAR_FUTURE = 253402300799
+from tooling.parse.proposals import VOTE_PATH, ParsedVote, parse_vote
+from tooling.shell.history import EMPTY_HISTORY, History
+from tooling.shell.repository import Repository, load_repository
+from tooling.shell.snapshots import FAR_FUTURE, SUBMITTED_STATUSES, Snapshots, governance_versions, read_snapshots
 
 
 @dataclass
@@ -29,10 +36,12 @@ class World:
     history: History
     git: bool
     committed_votes: dict[str, ParsedVote] = field(default_factory=dict)  # first included version, where it differs
-    #: Reads one git blob (the shell's door into history, used only for the rare forced edit after VS).
+    #: Unused by ``evaluate`` (kept so that older callers can still pass one); inputs come from ``snapshots``.
     read_blob: Callable[[str], bytes | None] = lambda blob: None
-    #: Verified-signature cache of ``.nep-cache`` (warm runs); None outside git.
+    #: Verified-signature cache (warm runs); None when caches are off.
     signatures: Any = None
+    #: What history fixes (``gather`` fills it); None: the files as they are stand for every instant.
+    snapshots: Snapshots | None = None
     _folders: dict[str, list[str]] | None = None
 
     def vote_paths(self, folder: str) -> list[str]:
@@ -48,7 +57,7 @@ class World:
         return self.signatures.checker() if self.signatures is not None else None
 
     def save_caches(self) -> None:
-        """Write what this run learned back to ``.nep-cache`` (never an error)."""
+        """Write what this run learned back to the cache folder (never an error, never in the work tree)."""
         if self.signatures is not None:
             try:
                 self.signatures.save()
@@ -57,12 +66,18 @@ class World:
 
 
 def gather(root: Path, *, history: History | None = None, cache: bool = True) -> World:
+    """Read everything one run needs, before any evaluation: files, history, vote versions, snapshots."""
+    from tooling.shell import caches
     from tooling.shell.history import read_blobs, read_history
 
-    repo = load_repository(root)
-    git = (Path(root) / ".git").exists()
+    root = Path(root)
+    git = (root / ".git").exists()
+    cache_dir = caches.cache_dir(root) if cache else None
     if history is None:
-        history = read_history(Path(root), cache_dir=(Path(root) / ".nep-cache") if cache and git else None) if git else EMPTY_HISTORY
+        history = read_history(root, cache_dir=cache_dir) if git else EMPTY_HISTORY
+    in_git = git or bool(history.commits)
+    governance = governance_versions(root, history) if in_git else None
+    repo = load_repository(root, governance.at(FAR_FUTURE) if governance is not None else None)
     committed: dict[str, ParsedVote] = {}
     want: dict[str, str] = {}
     for path in history.paths("votes/", FAR_FUTURE):
@@ -70,31 +85,17 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
         if blob and repo.vote_blobs.get(path) != blob:
             want[path] = blob
     if want:
-        blobs = read_blobs(Path(root), set(want.values()))
+        blobs = read_blobs(root, set(want.values()))
         for path, blob in want.items():
             if blob in blobs and VOTE_PATH.match(path):
                 committed[path] = parse_vote(path, blobs[blob])
-    root_path = Path(root)
-
-    def read_blob(blob: str) -> bytes | None:
-        return read_blobs(root_path, [blob]).get(blob)
-
+    snapshots = read_snapshots(root, repo, history, in_git, governance)
     signatures = None
-    if cache and git:
+    if cache_dir is not None:
         from tooling.shell.sigcache import SignatureCache
 
-        signatures = SignatureCache.load(ensure_cache_dir(root_path))
-    return World(repo, history, git or bool(history.commits), committed, read_blob, signatures)
-
-
-def ensure_cache_dir(root: Path) -> Path:
-    """``.nep-cache/`` with its own ``.gitignore`` so it never shows as a change."""
-    d = root / ".nep-cache"
-    d.mkdir(exist_ok=True)
-    gi = d / ".gitignore"
-    if not gi.exists():
-        gi.write_text("*\n", encoding="utf-8")
-    return d
+        signatures = SignatureCache.load(cache_dir, root if git else None)
+    return World(repo, history, in_git, committed, signatures=signatures, snapshots=snapshots)
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,14 @@ class Evaluation:
     facts: dict[int, NEPFacts]
     proposals: dict[int, Proposal]  # the first file per number
     timeline: Timeline
+    #: Findings about the inputs at as_of: ``input-invalid`` (warnings; ``validate`` reports them as errors)
+    #: and ``history-disagrees``. Commands print them; ``invalid_input`` says whether to exit 1.
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+    @property
+    def invalid_input(self) -> list[int]:
+        """NEPs rejected because no valid ledger or governance version existed when needed (exit 1, SPEC 2)."""
+        return sorted(n for n, st in self.states.items() if st.reason is Reason.INVALID_INPUT)
 
     def protocol(self, t: int | None = None) -> ProtocolState:
         return self.timeline.protocol_at(self.as_of if t is None else t)
@@ -149,33 +158,45 @@ def _committed_status(world: World, p: Proposal, as_of: int) -> NEPStatus | None
 
 def facts_for(world: World, p: Proposal, as_of: int) -> NEPFacts:
     h = world.history
+    snaps = world.snapshots
+    versions = snaps.neps.get(p.path, ()) if snaps is not None and snaps.git else ()
+    at_t0 = versions[0].proposal if versions and versions[0].proposal is not None else p
     submitted = p.submitted
-    if submitted is None:
+    if snaps is not None and snaps.git:
+        # History is the record (SPEC 2): T0 is the first commit whose file has a submitted status.
+        submitted = versions[0].clock if versions else None
+    elif submitted is None:
         if world.git:
-            # Any status past draft counts: the bot may have written 'voting' in the same commit.
-            submitted = h.first_status_time(
-                p.path, {s.value for s in NEPStatus if s not in (NEPStatus.DRAFT, NEPStatus.WITHDRAWN)}, as_of
-            )
+            submitted = h.first_status_time(p.path, SUBMITTED_STATUSES, as_of)
         elif p.status not in (None, NEPStatus.DRAFT, NEPStatus.WITHDRAWN):
             submitted = as_of  # outside git, a review file is submitted "now" (SPEC 7)
-    withdrawn_at = h.first_status_time(p.path, {"withdrawn"}, as_of) if world.git else None
+    withdrawn_at = h.first_status_time(p.path, {NEPStatus.WITHDRAWN.value}, as_of) if world.git else None
     up = p.upgrade_path
-    assert p.type is not None
+    nep_type = at_t0.type if at_t0.type is not None else p.type
+    assert nep_type is not None
     return NEPFacts(
         nep=p.nep,
-        type=p.type,
+        type=nep_type,
         author_status=_committed_status(world, p, as_of) if world.git else p.status,
-        proposer=p.proposer,
+        proposer=at_t0.proposer,
         content_hash=p.content_hash,
         submitted=submitted,
         withdrawn_at=withdrawn_at,
-        resubmission_of=p.resubmission_of,
+        resubmission_of=at_t0.resubmission_of,
         supersedes=p.supersedes,
         parameter_changes=p.parameter_changes,
         grace_period_days=up.grace_period_days if up else 0,
         target_version=up.target_version if up else "",
         vote_files=vote_files_for(world, p.nep, as_of),
+        content_versions=tuple((v.clock, v.proposal.content_hash) for v in versions if v.proposal is not None),
     )
+
+
+def _inputs(world: World) -> tuple[Versions[Any], Versions[Any]]:
+    snaps = world.snapshots
+    if snaps is not None:
+        return snaps.governance, snaps.ledger
+    return Versions.always(world.repo.governance), Versions.always(world.repo.stakes)
 
 
 def evaluate(world: World, as_of: int, *, signature_ok: Callable[[Vote], bool] | None = None) -> Evaluation:
@@ -186,42 +207,45 @@ def evaluate(world: World, as_of: int, *, signature_ok: Callable[[Vote], bool] |
     facts = {n: facts_for(world, p, as_of) for n, p in proposals.items()}
     if signature_ok is None:
         signature_ok = world.signature_ok()
-    gov = world.repo.governance
-    states = compute_states(list(facts.values()), gov, world.repo.stakes, as_of, signature_ok=signature_ok)
-    changed = _bind_to_voting_start(world, proposals, facts, states)
-    if changed:
-        facts.update(changed)
-        states = compute_states(list(facts.values()), gov, world.repo.stakes, as_of, signature_ok=signature_ok)
-    timeline = Timeline.build(gov, states, facts)
-    return Evaluation(as_of, states, facts, proposals, timeline)
-
-
-def _bind_to_voting_start(
-    world: World, proposals: Mapping[int, Proposal], facts: Mapping[int, NEPFacts], states: Mapping[int, NEPState]
-) -> dict[int, NEPFacts]:
-    """Votes bind to the content at voting start (SPEC 4): find NEPs whose file changed after VS.
-
-    The policy check refuses such edits, so this only matters when one was
-    forced through; then the tally still judges votes against the content
-    the voters saw.
-    """
-    from dataclasses import replace
-
-    from tooling.parse.proposals import parse_nep
-
-    out: dict[int, NEPFacts] = {}
+    governance, ledger = _inputs(world)
+    states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok)
     for n, st in states.items():
-        vs = st.voting_start
-        if vs is None or st.tally is None:
+        # Callers read the content votes bind to from the facts: the version in force at VS.
+        if st.voting_start is not None and facts[n].content_versions:
+            facts[n] = replace(facts[n], content_hash_at_vs=facts[n].content_at(st.voting_start))
+    # The protocol's genesis: governance.yaml as of as_of (its last valid version), else the work tree's.
+    genesis = governance.at(as_of) or world.repo.governance
+    timeline = Timeline.build(genesis, states, facts, governance if world.snapshots is not None else None)
+    diags: list[Diagnostic] = world.snapshots.diagnostics(as_of) if world.snapshots is not None else []
+    if world.snapshots is not None and world.snapshots.git:
+        diags += _bot_field_findings(proposals, states, as_of)
+    return Evaluation(as_of, states, facts, proposals, timeline, tuple(diags))
+
+
+def _bot_field_findings(
+    proposals: Mapping[int, Proposal], states: Mapping[int, NEPState], as_of: int
+) -> list[Diagnostic]:
+    """``history-disagrees``: a written ``submitted``, ``resolution`` or ``activated`` that history contradicts."""
+    out: list[Diagnostic] = []
+    for n, p in proposals.items():
+        st = states.get(n)
+        if st is None:
             continue
-        p = proposals[n]
-        events = [e for e in world.history.events.get(p.path, ()) if e.clock <= vs]
-        if not events or events[-1].blob is None or events[-1].blob == world.repo.nep_blobs.get(p.path):
-            continue
-        raw = world.read_blob(events[-1].blob)
-        parsed = parse_nep(p.path, raw) if raw is not None else None
-        if parsed is not None and parsed.proposal is not None:
-            out[n] = replace(facts[n], content_hash_at_vs=parsed.proposal.content_hash)
+        found: list[tuple[str, str | None, str | None]] = []
+        if p.submitted is not None and p.submitted != st.submitted:
+            found.append(("submitted", format_instant(p.submitted), format_instant(st.submitted)))
+        res = p.resolution
+        if res is not None and st.outcome is not None and st.decided_at is not None:
+            if res.outcome != st.outcome:
+                found.append(("resolution", str(res.outcome), str(st.outcome)))
+            elif res.decided_at != st.decided_at:
+                found.append(("resolution", format_instant(res.decided_at), format_instant(st.decided_at)))
+        if p.activated is not None and p.activated != st.activated:
+            found.append(("activated", format_instant(p.activated), format_instant(st.activated)))
+        for key, written, computed in found:
+            out.append(rule("history-disagrees").at(
+                p.path, p.positions.at((key,)), f"{p.label}: `{key}` says {written or 'nothing'} but history "
+                f"gives {computed or 'nothing'} as of {format_instant(as_of)}; history decides"))
     return out
 
 

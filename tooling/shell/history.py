@@ -22,10 +22,9 @@ from __future__ import annotations
 
 import bisect
 import json
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Collection, Iterable, Mapping, Sequence
+from typing import Collection, Mapping
 
 from tooling.shell import caches
 from tooling.shell.frontmatter import front_matter_status  # noqa: F401

@@ -42,6 +42,10 @@ class Repository:
     sources: dict[str, str] = field(default_factory=dict)  # path -> text, for rendering diagnostics
     nep_blobs: dict[str, str] = field(default_factory=dict)  # path -> git blob id of the working-tree bytes
     vote_blobs: dict[str, str] = field(default_factory=dict)
+    #: False when the work tree's ledger is missing or invalid (``stakes`` is then empty and decides nothing).
+    ledger_valid: bool = True
+    #: git blob id of the work tree's ledger bytes, so history's identical version is not parsed twice.
+    ledger_blob: str | None = None
 
     def by_number(self) -> dict[int, list[Proposal]]:
         out: dict[int, list[Proposal]] = {}
@@ -89,6 +93,16 @@ def load_governance(root: Path) -> tuple[Governance | None, list[Diagnostic], st
             diags.append(rule("governance-invalid").at(rel, (1, 1), "governance.yaml is missing",
                                                        "run nep in the repository root or pass --repo DIR"))
         return None, diags, None
+    return governance_from_bytes(raw, rel)
+
+
+def governance_from_bytes(
+    raw: bytes, rel: str = "governance.yaml"
+) -> tuple[Governance | None, list[Diagnostic], str | None]:
+    """governance.yaml from its bytes (a work-tree file or a committed version): (value or None, findings, text)."""
+    if len(raw) > MAX_FILE_BYTES:
+        return None, [rule("file-too-large").at(rel, (1, 1), f"file is {len(raw):,} bytes; the limit is "
+                                                f"{MAX_FILE_BYTES:,} bytes")], None
     try:
         text = decode(raw)
         loaded = load_yaml(text)
@@ -119,21 +133,43 @@ def governance_from_mapping(d: dict[str, Any]) -> Governance:
 
 
 def load_stakes(root: Path) -> tuple[tuple[StakeEntry, ...], list[Diagnostic], str | None]:
+    """The work tree's ledger; () with findings if it is invalid (a missing ledger has no finding here)."""
+    entries, diags, text = load_ledger(root)
+    return (entries or ()), diags, text
+
+
+def load_ledger(root: Path) -> tuple[tuple[StakeEntry, ...] | None, list[Diagnostic], str | None]:
+    """The work tree's ledger: (entries, or None if missing or invalid; findings; text)."""
+    entries, diags, text, _ = _load_ledger(root)
+    return entries, diags, text
+
+
+def _load_ledger(root: Path) -> tuple[tuple[StakeEntry, ...] | None, list[Diagnostic], str | None, str | None]:
     rel = "stakes/ledger.yaml"
     diags: list[Diagnostic] = []
     raw = _read_regular(root / rel, rel, diags, MAX_LEDGER_BYTES)
     if raw is None:
-        return (), diags, None  # no ledger: nobody has stake
+        return None, diags, None, None
+    return (*ledger_from_bytes(raw, rel), blob_id(raw))
+
+
+def ledger_from_bytes(
+    raw: bytes, rel: str = "stakes/ledger.yaml"
+) -> tuple[tuple[StakeEntry, ...] | None, list[Diagnostic], str | None]:
+    """The ledger from its bytes: (entries, or None if it is invalid in any way; findings; text)."""
+    if len(raw) > MAX_LEDGER_BYTES:
+        return None, [rule("file-too-large").at(rel, (1, 1), f"file is {len(raw):,} bytes; the limit is "
+                                                f"{MAX_LEDGER_BYTES:,} bytes")], None
     try:
         text = decode(raw, MAX_LEDGER_BYTES)
         loaded = load_yaml(text)
     except LoadError as err:
-        return (), [load_error(rel, err)], raw.decode("utf-8", "replace")
+        return None, [load_error(rel, err)], raw.decode("utf-8", "replace")
     if not isinstance(loaded.data, dict):
-        return (), [rule("ledger-invalid").at(rel, (1, 1), "the ledger must be a mapping {entries: [...]}")], text
+        return None, [rule("ledger-invalid").at(rel, (1, 1), "the ledger must be a mapping {entries: [...]}")], text
     diags = schemas.check("ledger", loaded.data, loaded.positions, rel)
     if diags:
-        return (), diags, text
+        return None, diags, text
     entries = []
     for i, e in enumerate(loaded.data["entries"]):
         instants = {}
@@ -144,6 +180,8 @@ def load_stakes(root: Path) -> tuple[tuple[StakeEntry, ...], list[Diagnostic], s
                 diags.append(rule("ledger-invalid").at(rel, loaded.positions.at(("entries", i, key)), str(exc)))
         if len(instants) == 2:
             entries.append(StakeEntry(e["node"], Decimal(e["amount"]), instants["since"], instants["locked_until"]))
+    if diags:
+        return None, diags, text
     return tuple(entries), diags, text
 
 
@@ -181,19 +219,29 @@ def classify(path: str) -> str:
     return "unknown"
 
 
-def load_repository(root: Path) -> Repository:
-    """Load every file the process reads. Raises RepositoryError without a usable governance.yaml."""
+def load_repository(root: Path, fallback_governance: Governance | None = None) -> Repository:
+    """Load every file the process reads. Raises RepositoryError without a usable governance.yaml.
+
+    In a git checkout the caller passes the last valid committed governance as
+    ``fallback_governance``: an invalid work-tree file is then reported (its
+    findings stay in ``diagnostics``) but changes nothing (SPEC 2).
+    """
     root = Path(root)
     governance, gdiags, gtext = load_governance(root)
     sources: dict[str, str] = {}
     if gtext is not None:
         sources["governance.yaml"] = gtext
     if governance is None:
-        raise RepositoryError(gdiags, sources)
-    stakes, sdiags, stext = load_stakes(root)
+        if fallback_governance is None:
+            raise RepositoryError(gdiags, sources)
+        governance = fallback_governance
+    else:
+        gdiags = []
+    ledger, sdiags, stext, ledger_blob = _load_ledger(root)
+    stakes = ledger or ()
     if stext is not None:
         sources["stakes/ledger.yaml"] = stext
-    diags: list[Diagnostic] = list(sdiags)
+    diags: list[Diagnostic] = [*gdiags, *sdiags]
     proposals: list[Proposal] = []
     votes: dict[str, ParsedVote] = {}
     nep_blobs: dict[str, str] = {}
@@ -229,4 +277,5 @@ def load_repository(root: Path) -> Repository:
                 votes[rel] = pv
                 if pv.text is not None:
                     sources[rel] = pv.text
-    return Repository(root, governance, stakes, proposals, votes, diags, sources, nep_blobs, vote_blobs)
+    return Repository(root, governance, stakes, proposals, votes, diags, sources, nep_blobs, vote_blobs,
+                      ledger is not None, ledger_blob)

@@ -7,30 +7,20 @@ file or a clock.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Mapping, Sequence
+from typing import Sequence
 
+from tooling.checks.rules.context import Context
 from tooling.core.diagnostics import Diagnostic
-from tooling.core.model import Governance, NEPStatus, Proposal, Track
+from tooling.core.model import Proposal
 
-
-@dataclass(frozen=True)
-class Context:
-    """What the rules may know beyond the file itself."""
-
-    by_number: Mapping[int, Sequence[Proposal]]
-    governance: Governance
-    version_for: Callable[[Proposal], str]  # protocol version in force at the NEP's T0 (as_of for a draft)
-    params_for: Callable[[Proposal], Mapping[str, Any]]  # parameters in force at T0 (governance.* included)
-    features_for: Callable[[Proposal], Sequence[str]]  # features in force at T0
-    track_for: Callable[[Proposal], Track]  # track values frozen at T0
-    status_of: Callable[[Proposal], NEPStatus | None]  # computed status at as_of
+__all__ = ["Context", "check_proposal", "check_repository"]
 
 
 def check_proposal(p: Proposal, ctx: Context) -> list[Diagnostic]:
     from tooling.checks.rules import body
     from tooling.checks.rules import impact
     from tooling.checks.rules import metadata
+    from tooling.checks.rules import phase
     from tooling.checks.rules import upgrade
 
     out: list[Diagnostic] = []
@@ -38,7 +28,8 @@ def check_proposal(p: Proposal, ctx: Context) -> list[Diagnostic]:
     out += body.check(p)
     out += impact.check(p)
     out += upgrade.check(p, ctx)
-    return out
+    out += phase.placeholders(p)
+    return phase.adjust(out, phase.phase_of(p, ctx.status_of(p)))
 
 
 def check_repository(proposals: Sequence[Proposal], ctx: Context) -> list[Diagnostic]:

@@ -7,7 +7,7 @@ from typing import Sequence
 
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.model import AUTHOR_STATUSES, Proposal
-from tooling.checks.rules import Context
+from tooling.checks.rules.context import Context
 from tooling.core.catalog import rule
 
 _NEP_FILE = re.compile(r"^neps/nep-([0-9]{4,})\.md\Z")

@@ -8,7 +8,7 @@ from typing import Sequence
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.lifecycle import value_in_force, values_equal
 from tooling.core.model import NEPStatus, Proposal
-from tooling.checks.rules import Context
+from tooling.checks.rules.context import Context
 from tooling.core.catalog import rule
 
 _SEMVER = re.compile(r"^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$")

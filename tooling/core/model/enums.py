@@ -69,6 +69,7 @@ class Reason(StrEnum):
     NO_APPROVAL = "no_approval"
     INSUFFICIENT_STAKE = "insufficient_stake"
     RESUBMITTED_TOO_SOON = "resubmitted_too_soon"
+    INVALID_INPUT = "invalid_input"
 
 
 class VoteCode(StrEnum):

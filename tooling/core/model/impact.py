@@ -58,6 +58,9 @@ class EconomicImpact:
     def describe(self) -> str:
         return describe(self)
 
+    def __str__(self) -> str:
+        return self.describe()
+
 
 ONE = Decimal(1)
 ZERO = Decimal(0)

@@ -140,6 +140,16 @@ class Proposal:
     def label(self) -> str:
         return f"NEP-{self.nep:04d}"
 
+    def __str__(self) -> str:
+        kind = self.type.label if self.type is not None else "NEP-?"
+        impact = self.economic_impact.describe() if self.economic_impact is not None else "impact unreadable"
+        return f"{self.label} [{kind}] {self.title} ({self.status or 'no status'}; {impact})"
+
+    def __repr__(self) -> str:
+        impact = self.economic_impact.describe() if self.economic_impact is not None else "impact unreadable"
+        return (f"Proposal(nep={self.nep!r}, title={self.title!r}, type={self.type and self.type.value!r}, "
+                f"status={self.status and self.status.value!r}, impact={impact!r}, path={self.path!r})")
+
 
 @dataclass(frozen=True)
 class Vote:

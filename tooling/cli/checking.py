@@ -1,0 +1,145 @@
+"""``nep validate``, ``nep check-pr``, ``nep codeowners``: parsing and wiring only."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+from tooling.cli.common import (
+    EXIT_ERRORS, EXIT_OK, Failure, UsageError, command, emit, info, render_diags, root, as_of, with_sources, world,
+)
+
+FORMATS = ("text", "json", "github")
+
+
+def _level(text: str) -> tuple[str, str]:
+    from tooling.app.rules import LEVELS
+
+    slug, sep, level = text.partition("=")
+    if not sep or level not in LEVELS:
+        raise argparse.ArgumentTypeError(f"expected SLUG={'|'.join(LEVELS)}, got {text!r}")
+    return slug, level
+
+
+def _severity_options(sp: argparse.ArgumentParser) -> None:
+    sp.add_argument("--level", type=_level, action="append", default=[], metavar="SLUG=LEVEL",
+                    help="set a rule's severity (error, warning, notice, off); repeatable (default: none)")
+    sp.add_argument("--deny", action="append", default=[], metavar="SLUG",
+                    help="report this rule as an error; repeatable (default: none)")
+    sp.add_argument("--warn", action="append", default=[], metavar="SLUG",
+                    help="report this rule as a warning; repeatable (default: none)")
+    sp.add_argument("--allow", action="append", default=[], metavar="SLUG",
+                    help="do not report this rule; repeatable, for local use (default: none)")
+
+
+def register(sub: Any) -> None:
+    v = command(sub, "validate", "check NEP and vote files against the schemas and rules", fmt=FORMATS)
+    v.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: the whole repository)")
+    _severity_options(v)
+    v.add_argument("--list-rules", action="store_true",
+                   help="print the rule catalogue (text or json per --format) and exit (default: off)")
+    v.set_defaults(func=cmd_validate)
+
+    c = command(sub, "check-pr", "check the change policy between two revisions", fmt=FORMATS)
+    c.add_argument("--base", required=True, metavar="REV", help="the target branch's revision (required)")
+    c.add_argument("--head", default=None, metavar="REV", help="the proposed revision (default: the work tree's HEAD)")
+    c.add_argument("--summary", default=None, metavar="FILE",
+                   help="append a Markdown summary here (default: $GITHUB_STEP_SUMMARY with --format github)")
+    _severity_options(c)
+    c.set_defaults(func=cmd_check_pr)
+
+    co = command(sub, "codeowners", "CODEOWNERS from the NEPs' github handles", at=False)
+    mode = co.add_mutually_exclusive_group()
+    mode.add_argument("--write", action="store_true", help="write .github/CODEOWNERS instead of printing (default: off)")
+    mode.add_argument("--check", action="store_true",
+                      help="exit 1 if .github/CODEOWNERS differs from what --write would write (default: off)")
+    co.set_defaults(func=cmd_codeowners)
+
+
+def _levels(args: argparse.Namespace, deny_from_config: tuple[str, ...]) -> dict[str, str]:
+    from tooling.app.rules import UnknownRule, resolve_levels
+
+    try:
+        return resolve_levels(levels=args.level, deny=args.deny, warn=args.warn, allow=args.allow,
+                              config_deny=deny_from_config)
+    except UnknownRule as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _config(r: Path, rev: str | None = None):  # type: ignore[no-untyped-def]
+    from tooling.shell.config import ConfigError, load_config, load_config_at
+
+    try:
+        return load_config_at(r, rev) if rev else load_config(r)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from tooling.app.rules import list_rules_json, list_rules_text
+    from tooling.checks.validation import has_errors, validate
+    from tooling.core.diagnostics import apply_levels
+    from tooling.app.rules import select_paths
+
+    if args.list_rules:
+        emit(list_rules_json() if args.format == "json" else list_rules_text())
+        return EXIT_OK
+    r = root(args)
+    _levels(args, ())  # a mistyped flag is reported before anything is read
+    levels = _levels(args, _config(r).lint_deny)
+    w = world(args)
+    try:
+        selected, missing = select_paths(r, args.paths)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    diags = apply_levels(missing + validate(w, as_of(args), selected, pending_votes=True), levels)
+    emit(render_diags(diags, with_sources(r, diags, w.repo.sources), args.format))
+    return EXIT_ERRORS if has_errors(diags) else EXIT_OK
+
+
+def cmd_check_pr(args: argparse.Namespace) -> int:
+    from tooling.checks.policy import check_pr
+    from tooling.checks.validation import has_errors
+    from tooling.core.diagnostics import apply_levels
+
+    r = root(args)
+    _levels(args, ())  # a mistyped flag is reported before anything is read
+    # The repository's lint settings come from the base revision: a pull request cannot relax its own checks.
+    levels = _levels(args, _config(r, args.base).lint_deny)
+    result = check_pr(r, args.base, args.head, as_of(args))
+    diags = apply_levels(result.diagnostics, levels)
+    emit(render_diags(diags, result.sources, args.format))
+    summary_path = args.summary or (os.environ.get("GITHUB_STEP_SUMMARY") if args.format == "github" else None)
+    if summary_path:
+        with open(summary_path, "a", encoding="utf-8") as fh:
+            fh.write(result.summary_markdown)
+    return EXIT_ERRORS if has_errors(diags) else EXIT_OK
+
+
+def cmd_codeowners(args: argparse.Namespace) -> int:
+    from tooling.app.authoring import codeowners
+    from tooling.shell.fsio import write_atomic
+
+    r = root(args)
+    w = world(args)
+    text = codeowners(w.repo.proposals)
+    target = r / ".github" / "CODEOWNERS"
+    if args.check:
+        current = target.read_text(encoding="utf-8", errors="replace") if target.is_file() else None
+        if current != text:
+            raise Failure(".github/CODEOWNERS is out of date: run `nep codeowners --write` and commit the result")
+        info("ok: .github/CODEOWNERS is current\n")
+        return EXIT_OK
+    if args.write:
+        if target.is_symlink() or (target.exists() and not target.read_text(encoding="utf-8", errors="replace")
+                                   .startswith(text.split("\n", 1)[0])):
+            raise UsageError(".github/CODEOWNERS exists and was not generated by nep; "
+                             "move your rules elsewhere or delete it, then run again")
+        (r / ".github").mkdir(exist_ok=True)
+        write_atomic(target, text.encode("utf-8"))
+        info("wrote .github/CODEOWNERS\n")
+    else:
+        emit(text)
+    return EXIT_OK
