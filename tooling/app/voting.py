@@ -82,7 +82,7 @@ def plan_vote(world: World, nep: int, choice: Choice, priv: bytes, *, timestamp:
     problems: list[str] = []
     weight: Decimal | None = None
     if st.voting_start is not None:
-        weight = stakes_mod.snapshot(world.repo.stakes, st.voting_start).weight(vote.voter)
+        weight = stakes_mod.snapshot(world.ledger_at(st.voting_start) or (), st.voting_start).weight(vote.voter)
     if st.status is not NEPStatus.VOTING:
         problems.append(f"NEP-{nep:04d} is {st.status}, not in voting"
                         + (f" (voting starts {format_instant(st.voting_start)})"
@@ -155,5 +155,5 @@ def whoami(world: World, priv: bytes, as_of: int) -> Whoami:
         v = parsed.vote
         if v is not None and v.voter == node:
             cast.append((v.nep, str(v.choice), path))
-    return Whoami(node=node, public_key=pub, as_of=as_of, stake=stakes_mod.stake(world.repo.stakes, node, as_of),
+    return Whoami(node=node, public_key=pub, as_of=as_of, stake=stakes_mod.stake(world.ledger_at(as_of) or (), node, as_of),
                   votes=tuple(cast))

@@ -25,6 +25,7 @@ from tooling.checks.policy.tree import RawChange, read_raw_changes, tree_finding
 from tooling.checks.policy.votes import check_vote
 from tooling.core.diagnostics import Diagnostic, sort_key
 from tooling.core.model import NEPState
+from tooling.shell.evaluate import World
 
 
 @dataclass
@@ -68,10 +69,12 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
     if base_snap.repo is not None:
         # Verdicts are kept in the cache folder, outside the work tree (shell.caches): a warm run verifies only new votes.
         signatures = SignatureCache.load(caches.cache_dir(root) or caches.UNUSABLE, root)
-        ev = evaluate(world_of(root, base_snap, history), as_of, signature_ok=signatures.checker())
+        base_world = world_of(root, base_snap, history)
+        ev = evaluate(base_world, as_of, signature_ok=signatures.checker())
         signatures.save()
         states = ev.states
-        ctx = Context(as_of, base_snap, head_snap, ev.states, ev.proposals, ev.facts, history)
+        ctx = Context(as_of, base_snap, head_snap, ev.states, ev.proposals, ev.facts, history,
+                      ledger_at=base_world.ledger_at, network_for=lambda nep: _network_at_t0(base_world, ev.states.get(nep)))
     findings = found(*tree_findings(raw_changes))
     findings += _control(base_snap, head_snap, states, as_of)
 
@@ -99,6 +102,14 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
             notes[nep].append(text)
     return PolicyResult(diags, sources, summarize(base_sha, head_sha, as_of, changes, diags, ctx, notes,
                                                   list(findings.votes)), changes)
+
+
+def _network_at_t0(world: World, st: NEPState | None) -> str | None:
+    """The network a NEP's votes are judged against: governance.yaml as of its T0 (SPEC 2), as the tally does."""
+    if st is None or st.submitted is None or world.snapshots is None:
+        return None
+    governance = world.snapshots.governance.at(st.submitted)
+    return governance.network if governance is not None else None
 
 
 def _in_process(path: str) -> bool:
