@@ -49,8 +49,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_completion(args: argparse.Namespace) -> int:
-    from tooling.cli import build_parser
     from tooling.present.completion import script
 
-    emit(script(args.shell, build_parser()))
+    # The whole parser is handed down by build_parser (no import back up into the package).
+    emit(script(args.shell, args.root_parser))
     return EXIT_OK
