@@ -191,11 +191,16 @@ def run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str = 
     except OSError as exc:
         raise AdvanceError(f"cannot create the lock {lock_path}: {exc.strerror or exc}") from None
     with lock:
-        fault("locked")
-        notes = lock.notes + (recover(root, gdir) if gdir is not None else [])
-        result = _run(root, as_of, commit=commit, dry_run=False, bot_name=bot_name, bot_email=bot_email,
-                      fault=fault, gdir=gdir)
-        fault("before unlock")
+        try:
+            fault("locked")
+            notes = lock.notes + (recover(root, gdir) if gdir is not None else [])
+            result = _run(root, as_of, commit=commit, dry_run=False, bot_name=bot_name, bot_email=bot_email,
+                          fault=fault, gdir=gdir)
+            fault("before unlock")
+        except OSError as exc:
+            # Past the point where a failure is undone (advance_txn): what is done stays, the next run finishes.
+            raise AdvanceError(f"nep advance stopped: {exc.strerror or exc}"
+                               f"{': ' + str(exc.filename) if exc.filename else ''}; run it again to finish") from None
     if notes:
         result.text = "\n".join(notes) + "\n" + result.text
     return result

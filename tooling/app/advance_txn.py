@@ -116,7 +116,11 @@ def move_head(root: Path, new: str, old: str, why: str) -> None:
     git(root, "update-ref", "-m", why, "HEAD", new, old)
 
 
-def drop_pending(root: Path) -> None:
+def drop_pending(root: Path, gdir: Path | None = None) -> None:
+    if gdir is not None:
+        # A git killed while it held the scratch ref leaves git's lock file on it; the ref is ours alone
+        # (the caller holds nep-advance.lock), so the lock is stale.
+        _remove(gdir / (PENDING_REF + ".lock"))
     try:
         git(root, "update-ref", "-d", PENDING_REF)
     except AdvanceError:
@@ -240,6 +244,8 @@ def recover(root: Path, gdir: Path) -> list[str]:
     try:
         raw = journal.read_bytes()
     except FileNotFoundError:
+        if (gdir / (PENDING_REF + ".lock")).exists() or (gdir / PENDING_REF).exists():
+            drop_pending(root, gdir)  # a run killed while it built its commits: nothing was published
         return []
     try:
         d = json.loads(raw.decode("utf-8"))
@@ -254,7 +260,7 @@ def recover(root: Path, gdir: Path) -> list[str]:
         if f.path.startswith("/") or ".." in f.path.split("/"):
             raise AdvanceError(f"{journal} names a path outside the work tree ({f.path!r}); remove the file")
     head = git(root, "rev-parse", "--verify", "HEAD").strip()
-    drop_pending(root)
+    drop_pending(root, gdir)
     if head == old_head:
         problems = _put_back(root, files, tmp)
         done = "its commits never reached HEAD; the files it had written got their old bytes back"
