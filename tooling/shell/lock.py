@@ -113,9 +113,9 @@ def acquire(path: Path, *, now: int, what: str = "nep advance", stale_after: int
             raw, holder, mtime = found
             why = _stale(holder, mtime, now=now, host=me.host, stale_after=stale_after, alive=alive)
             if why is None:
-                assert holder is not None
+                who = describe(holder) if holder is not None else "a run that is still writing its lock"
                 raise LockBusy(
-                    f"another `{what}` is running in this repository: {describe(holder)} (lock file {path}). "
+                    f"another `{what}` is running in this repository: {who} (lock file {path}). "
                     f"Wait for it to finish; if that process is gone, remove the file (a lock older than "
                     f"{stale_after // 60} minutes is taken over by itself)") from None
             if _take_over(path, raw):
