@@ -316,3 +316,22 @@ def test_advance_twice_is_a_no_op(tmp_path, reference):
     second = advance(repo)
     assert second.commits == [] and second.changes == [] and "Nothing to do" in second.text
     assert repo.git("rev-list", "--count", "--all") == count and repo.head() == head and files(repo) == after
+
+
+def test_without_commit_a_sigkill_mid_write_leaves_old_or_new_files_and_the_next_run_finishes(tmp_path, reference):
+    _, before, after, _ = reference
+    for i, point in enumerate(["before replace neps/nep-0001.md", "before replace neps/nep-0003.md"]):
+        repo = _fresh(tmp_path, f"w{i}")
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover
+            try:
+                run(repo.path, T0, commit=False, dry_run=False, now=T0,
+                    fault=lambda p: os.kill(os.getpid(), signal.SIGKILL) if p == point else None)
+            finally:
+                os._exit(3)
+        os.waitpid(pid, 0)
+        _assert_old_or_new(repo, before, after)
+        assert any(p.name.endswith(".nep-advance.tmp") for p in (repo.path / "neps").iterdir())
+        run(repo.path, T0, commit=False, dry_run=False, now=T0)
+        assert files(repo) == after
+        assert not any(p.name.startswith(".") for p in (repo.path / "neps").iterdir())

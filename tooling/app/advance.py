@@ -56,7 +56,8 @@ from tooling.app.advance_plan import BOT_ORDER, PlannedChange, plan, resolution_
 
 __all__ = ["AdvanceError", "AdvanceResult", "BOT_ORDER", "PlannedChange", "plan", "resolution_of", "review", "run",
            "updates_for"]
-from tooling.app.advance_txn import LOCK_NAME, AdvanceError, Fault, FileChange, commit_and_write, no_fault, recover
+from tooling.app.advance_txn import (LOCK_NAME, AdvanceError, Fault, FileChange, commit_and_write, no_fault, recover,
+                                     remove_tmp, tmp_name)
 from tooling.core.diagnostics import Diagnostic
 
 DEFAULT_BOT_NAME = "neuroshard-nep-bot"
@@ -265,7 +266,11 @@ def _run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str, 
         for c, _, new in written:
             fault(f"before write {c.path}")
             try:
-                write_atomic(root / c.path, new, before_replace=lambda p=c.path: fault(f"before replace {p}"))
+                # A fixed temporary name: a run killed mid-write leaves a file the next run (holding the lock)
+                # recognises and removes, instead of a random name that would dirty the tree forever.
+                remove_tmp(root, c.path, tmp_name(c.path))
+                write_atomic(root / c.path, new, tmp_name=tmp_name(c.path),
+                             before_replace=lambda p=c.path: fault(f"before replace {p}"))
             except OSError as exc:
                 raise AdvanceError(f"cannot write {c.path}: {exc.strerror or exc} (the files before it were "
                                    "written; run again to finish)") from None

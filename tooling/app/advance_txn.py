@@ -67,7 +67,10 @@ def git_env() -> dict[str, str]:
 
 def git(root: Path, *args: str, input: bytes | None = None) -> str:
     try:
-        proc = subprocess.run(["git", *args], cwd=root, env=git_env(), input=input, capture_output=True)
+        # Objects and refs reach the disk before git reports success (git >= 2.36; older gits ignore the key),
+        # so a power cut after HEAD moved cannot leave HEAD naming a commit that was never stored.
+        proc = subprocess.run(["git", "-c", "core.fsync=committed", *args], cwd=root, env=git_env(), input=input,
+                              capture_output=True)
     except OSError as exc:
         raise AdvanceError(f"cannot run git in {root}: {exc.strerror or exc}") from None
     if proc.returncode != 0:
@@ -141,14 +144,15 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _tmp_name(path: str, token: str) -> str:
-    return f".{Path(path).name}.{token}.nep-advance.tmp"
+def tmp_name(path: str, token: str = "") -> str:
+    """The temporary file beside ``path`` (hidden, named for the bot, so a leftover is recognised as ours)."""
+    return f".{Path(path).name}.{token + '.' if token else ''}nep-advance.tmp"
 
 
 def _journal_bytes(old_head: str, new_head: str, files: list[FileChange], token: str) -> bytes:
     return json.dumps({
         "version": 1, "old_head": old_head, "new_head": new_head, "token": token,
-        "files": [{"path": f.path, "tmp": _tmp_name(f.path, token),
+        "files": [{"path": f.path, "tmp": tmp_name(f.path, token),
                    "old": base64.b64encode(f.old).decode(), "new": base64.b64encode(f.new).decode()}
                   for f in files],
     }, indent=1).encode() + b"\n"
@@ -187,7 +191,7 @@ def commit_and_write(root: Path, gdir: Path, head: str, files: list[FileChange],
     try:
         for f in files:
             fault(f"before write {f.path}")
-            write_atomic(root / f.path, f.new, tmp_name=_tmp_name(f.path, token),
+            write_atomic(root / f.path, f.new, tmp_name=tmp_name(f.path, token),
                          before_replace=lambda p=f.path: fault(f"before replace {p}"))
         fault("before index")
         reset_index(root, [f.path for f in files])
@@ -220,7 +224,7 @@ def _put_back(root: Path, files: list[FileChange], tmp: dict[str, str]) -> list[
     """Old bytes for each file that holds the new ones; problems, by file."""
     problems = []
     for f in files:
-        _remove_tmp(root, f.path, tmp.get(f.path))
+        remove_tmp(root, f.path, tmp.get(f.path))
         target = root / f.path
         try:
             current = target.read_bytes()
@@ -233,7 +237,7 @@ def _put_back(root: Path, files: list[FileChange], tmp: dict[str, str]) -> list[
     return problems
 
 
-def _remove_tmp(root: Path, path: str, tmp: str | None) -> None:
+def remove_tmp(root: Path, path: str, tmp: str | None) -> None:
     if tmp and "/" not in tmp and tmp.endswith(".nep-advance.tmp"):
         _remove((root / path).parent / tmp)
 
@@ -282,7 +286,7 @@ def recover(root: Path, gdir: Path) -> list[str]:
 def _finish(root: Path, files: list[FileChange], tmp: dict[str, str]) -> list[str]:
     problems = []
     for f in files:
-        _remove_tmp(root, f.path, tmp.get(f.path))
+        remove_tmp(root, f.path, tmp.get(f.path))
         target = root / f.path
         try:
             current = target.read_bytes()
