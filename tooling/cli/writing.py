@@ -100,8 +100,10 @@ def cmd_advance(args: argparse.Namespace) -> int:
                      bot_email=os.environ.get("NEP_BOT_EMAIL", "nep-bot@users.noreply.github.com"))
     except AdvanceError as exc:
         raise UsageError(str(exc)) from None
+    if result.warnings:
+        sys.stderr.write(render_diags(result.warnings, {}, "text"))
     emit(result.text)
-    return EXIT_ERRORS if result.mismatches else EXIT_OK
+    return EXIT_ERRORS if result.mismatches or result.invalid_input else EXIT_OK
 
 
 def _build(args: argparse.Namespace, out: Path) -> int:
