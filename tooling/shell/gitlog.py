@@ -11,7 +11,7 @@ from tooling.shell.frontmatter import front_matter_status
 from tooling.shell.git import HistoryError, decode_path as _decode_path, git as _git, read_blobs
 from tooling.shell.git import run as _run, run_parallel as _run_parallel
 
-_TRACKED_BYTES = (b"neps/", b"votes/")
+_TRACKED_BYTES = (b"neps/", b"votes/", b"delegations/")
 _EXACT_BYTES = (b"governance.yaml", b"stakes/ledger.yaml")
 _HEADER = b"\x01"
 _REGULAR_MODES = (b"100644", b"100755")

@@ -2,7 +2,7 @@
 
 It turns the first-parent history of the processed ref into plain data
 (``History``): every commit with its *clock* (SPEC 4: committer time, never
-moving backwards), every change of a file under ``neps/`` and ``votes/`` and
+moving backwards), every change of a file under ``neps/``, ``votes/`` and ``delegations/`` and
 of ``governance.yaml`` and ``stakes/ledger.yaml``, and the ``status`` each
 version of a ``neps/*.md`` file declared. From that, inclusion times, first
 included contents, T0 / withdrawal times and "file F as of t" (``blob_at``)
@@ -52,9 +52,9 @@ from tooling.shell.git import (  # noqa: F401
 #: Files with events in a ``History``: NEPs and votes, and the two inputs read as of an instant (SPEC 2).
 GOVERNANCE_PATH = "governance.yaml"
 LEDGER_PATH = "stakes/ledger.yaml"
-TRACKED_PREFIXES: tuple[str, ...] = ("neps/", "votes/", GOVERNANCE_PATH, LEDGER_PATH)
+TRACKED_PREFIXES: tuple[str, ...] = ("neps/", "votes/", "delegations/", GOVERNANCE_PATH, LEDGER_PATH)
 #: Bump when the meaning of the cached data changes.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: delegations/ is tracked
 
 
 
