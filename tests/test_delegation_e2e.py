@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 from pathlib import Path
 
 import pytest
-from nepfixtures import GOVERNANCE, NETWORK, VE, VS, T0, content_hash, genesis, key, nep_cli, nep_text, node, vote_file
+from nepfixtures import GOVERNANCE, NETWORK, VE, VS, T0, content_hash, genesis, key, nep_text, node, vote_file
 
+from tooling.cli import main
 from tooling.core.delegation import render_delegation_file, sign_delegation
 
 HOUR = 3600
@@ -35,6 +38,19 @@ def repo_with(tmp_path: Path, *, feature: bool, delegated_at: int, vote_at: int)
     repo.write(vpath, vbody)
     repo.commit("bob votes", at=vote_at)
     return repo
+
+
+class Result:
+    def __init__(self, returncode: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = returncode, stdout, stderr
+
+
+def nep_cli(cwd: Path, *args: str) -> Result:
+    """`nep ARGS --repo cwd`, in process (the same parser and exit codes as the installed command)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([*args, "--repo", str(cwd)])
+    return Result(code, out.getvalue(), err.getvalue())
 
 
 def tally(repo, at: int = AFTER) -> dict:
@@ -97,3 +113,14 @@ def test_delegations_report_at_an_instant(tmp_path: Path) -> None:
     assert doc["delegates"] == [{"delegate": node("bob"), "delegated_stake": "5000", "delegators": [node("ada")]}]
     text = nep_cli(repo.path, "delegations", "--at", str(VS)).stdout
     assert "25.0 %" in text
+
+
+def test_the_installed_command_counts_the_delegation(tmp_path: Path) -> None:
+    """The same over a real `python -m tooling` process, as a user runs `nep`."""
+    import nepfixtures
+
+    repo = repo_with(tmp_path, feature=True, delegated_at=VS - HOUR, vote_at=VS + HOUR)
+    r = nepfixtures.nep_cli(repo.path, "tally", "1", "--at", str(AFTER), "--format", "json")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["outcome"] == "approved" and doc["votes"][0]["delegators"] == [node("ada")]
