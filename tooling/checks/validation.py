@@ -11,6 +11,7 @@ from tooling.core.diagnostics import Diagnostic, sort_key
 from tooling.shell.evaluate import Evaluation, World, evaluate, parameters_for
 from tooling.core.model import NEPStatus, Proposal, Severity, Vote, VoteCode
 from tooling.parse.proposals import VOTE_PATH, ParsedVote
+from tooling.checks.delegations import check_delegations
 from tooling.checks.rules import Context, check_proposal, check_repository
 from tooling.core.catalog import rule
 
@@ -61,6 +62,7 @@ def validate(world: World, as_of: int, selected: Collection[str] | None = None, 
             out += check_proposal(p, ctx)
     out += [d for d in check_repository(world.repo.proposals, ctx) if wanted(d.file)]
     out += check_votes(world, ev, wanted, pending_votes=pending_votes)
+    out += check_delegations(world.repo.root, world, as_of, wanted)
     return sorted(out, key=sort_key)
 
 

@@ -70,3 +70,23 @@ def read_delegations(
         versions = versions_from_history(path, ch, lambda b: blobs.get(b, b""))
         out[path] = judge_versions(versions, network_at=network_at, signature_ok=check)
     return out
+
+
+def work_tree_files(root: Path) -> dict[str, bytes]:
+    """The work tree's ``delegations/*.yaml`` files (regular files only; links are never followed)."""
+    base = Path(root) / "delegations"
+    if not base.is_dir() or base.is_symlink():
+        return {}
+    out: dict[str, bytes] = {}
+    for entry in sorted(base.iterdir()):
+        rel = f"delegations/{entry.name}"
+        if DELEGATION_PATH.match(rel) and entry.is_file() and not entry.is_symlink():
+            out[rel] = entry.read_bytes()
+    return out
+
+
+def blob_id(data: bytes) -> str:
+    """git's object id of a blob with these bytes (to find a work-tree file's version in history)."""
+    import hashlib
+
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
