@@ -62,6 +62,12 @@ def merge_to_main(repo, changes: dict[str, str | None], at: int) -> None:
     repo.commit("merged", at=at)
 
 
+def md(result) -> str:
+    from tooling.present.pr_summary import render_summary
+
+    return render_summary(result.summary)
+
+
 def errors(result) -> list[str]:
     return sorted(d.slug for d in result.diagnostics if d.severity is Severity.ERROR)
 
@@ -143,7 +149,7 @@ def test_draft_to_review_is_accepted(repo):
     pr = pull_request(repo, "submit", {"neps/nep-0002.md": NEP2.replace('status: "draft"', 'status: "review"')})
     result = check_pr(repo.path, "main", pr, T0 + 7200)
     assert errors(result) == []
-    assert "status draft → review" in result.summary_markdown
+    assert "status draft → review" in md(result)
 
 
 def test_setting_a_bot_status_is_refused(repo):
@@ -237,7 +243,7 @@ def test_adding_a_valid_vote_during_voting_is_accepted(repo):
     pr = pull_request(repo, "vote", {path: text}, at=VS + 200)
     result = check_pr(repo.path, "main", pr, VS + 300)
     assert result.diagnostics == []
-    assert "accepted" in result.summary_markdown and "would count" in result.summary_markdown
+    assert "accepted" in md(result) and "would count" in md(result)
 
 
 def test_a_vote_is_judged_against_the_content_at_voting_start_even_if_the_pr_edits_the_nep(repo):
@@ -348,7 +354,7 @@ def test_a_file_outside_neps_and_votes_is_a_notice_only(repo):
     assert errors(result) == []
     assert slugs(result) == ["pr-outside-layout", "pr-outside-layout"]
     assert all(d.severity is Severity.NOTICE for d in result.diagnostics)
-    assert "maintainers' review" in result.summary_markdown and "docs/notes.md" in result.summary_markdown
+    assert "maintainers' review" in md(result) and "docs/notes.md" in md(result)
 
 
 def test_an_unknown_file_in_neps_is_refused_once(repo):
@@ -377,18 +383,18 @@ def test_an_unknown_revision_raises_history_error(repo):
 def test_head_defaults_to_HEAD_and_no_change_is_accepted(repo):
     result = check_pr(repo.path, "main", None, T0 + 1)
     assert result.diagnostics == [] and result.changed == []
-    assert "accepted" in result.summary_markdown
+    assert "accepted" in md(result)
 
 
 def test_summary_names_the_nep_its_impact_the_change_and_the_verdict(repo):
     pr = pull_request(repo, "edit", {"neps/nep-0001.md": NEP1.replace("bounded cache", "bounded LRU cache")})
     result = check_pr(repo.path, "main", pr, VS)
-    md = result.summary_markdown
-    assert md.startswith("## NEP change policy: ❌ refused: 1 error(s)")
-    assert "NEP-0001" in md and "Prompt cache number 1 for inference" in md
-    assert "No economic change" in md  # EconomicImpact.describe()
-    assert "content edited" in md and "voting" in md
-    assert "`NEP700` pr-content-frozen" in md
+    text = md(result)
+    assert text.startswith("## NEP change policy: ❌ refused: 1 error(s)")
+    assert "NEP-0001" in text and "Prompt cache number 1 for inference" in text
+    assert "No economic change" in text  # EconomicImpact.describe()
+    assert "content edited" in text and "voting" in text
+    assert "`NEP700` pr-content-frozen" in text
 
 
 # --------------------------------------------------------------------------

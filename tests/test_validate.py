@@ -300,6 +300,7 @@ COVERED_ELSEWHERE = {
     "NEP001": "test_missing_governance_is_a_repository_error",
     "NEP004": "test_symlink_is_reported_and_not_followed",
     "NEP005": "test_path_not_found",
+    "NEP008": "test_advance_decisions.py (decision-mismatch is the bot's finding)",
     "NEP100": "test_file_too_large",
     "NEP101": "test_not_utf8 / test_bom",
     **{code: "test_delegation_validate.py (delegation files signed at run time)"

@@ -237,22 +237,40 @@ def test_history_is_fetched_in_full(path: Path) -> None:
 # validate.yml
 
 
-def test_validate_runs_on_pull_requests_as_the_required_check() -> None:
+def test_validate_runs_from_the_base_branchs_definition_as_the_required_check() -> None:
     doc = _workflow("validate.yml")
-    assert "pull_request" in _triggers(doc)
-    assert "merge_group" in _triggers(doc)  # judged again when the change lands
-    assert "pull_request_target" not in _triggers(doc)  # would run PR code with a write token
-    assert doc["jobs"]["validate"]["permissions"] == {"contents": "read"}
-    assert doc["jobs"]["validate"].get("name", "validate") == "validate"
+    triggers = _triggers(doc)
+    # pull_request would run the pull request's own copy of this file: it could edit the check away.
+    assert "pull_request_target" in triggers and "pull_request" not in triggers
+    assert "merge_group" in triggers  # judged again when the change lands
+    job = doc["jobs"]["validate"]
+    assert job["permissions"] == {"contents": "read"}
+    assert job.get("name", "validate") == "validate"
+    assert "secrets." not in (WORKFLOW_DIR / "validate.yml").read_text(encoding="utf-8")
 
 
-def test_validate_runs_validate_and_check_pr_with_github_annotations() -> None:
+def test_validate_installs_nep_from_the_base_and_never_checks_out_the_change() -> None:
     steps = [s for _, s in _steps(_workflow("validate.yml"))]
-    runs = [s.get("run", "") for s in steps]
-    assert "nep validate --format github" in runs
-    check_pr = next(s for s in steps if "nep check-pr" in s.get("run", ""))
-    # The merge commit against current main: HEAD^1..HEAD is exactly what would land.
-    assert check_pr["run"] == "nep check-pr --base HEAD^1 --head HEAD --format github"
+    checkouts = [s for s in steps if _uses_of(s, "actions/checkout")]
+    assert len(checkouts) == 1
+    # The base: pull_request_target's default (github.sha is the base branch's tip), or the
+    # commit a merge queue merges into; never a ref of the pull request.
+    assert checkouts[0]["with"]["ref"] == "${{ github.event.merge_group.base_sha || github.sha }}"
+    assert checkouts[0]["with"]["persist-credentials"] is False
+    install = steps.index(next(s for s in steps if re.search(r"pip install \.(\s|$)", s.get("run", ""))))
+    fetch = steps.index(next(s for s in steps if "git fetch" in s.get("run", "")))
+    assert install < fetch  # nothing of the change exists when nep is installed
+    script = _commands(steps[fetch]["run"])
+    assert 'refs/pull/$PR/merge' in script
+    for forbidden in ("checkout", "switch", "reset", "worktree", "pip ", "python", "bash ", "source ", "make"):
+        assert forbidden not in script, forbidden
+
+
+def test_validate_runs_check_pr_on_the_fetched_revisions_with_github_annotations() -> None:
+    steps = [s for _, s in _steps(_workflow("validate.yml"))]
+    check_pr = next(s for s in steps if s.get("run", "").startswith("nep check-pr"))
+    assert check_pr["run"] == 'nep check-pr --base "$BASE" --head "$HEAD_SHA" --format github'
+    assert check_pr["env"] == {"BASE": "${{ steps.fetch.outputs.base }}", "HEAD_SHA": "${{ steps.fetch.outputs.head }}"}
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
@@ -298,6 +316,17 @@ def test_advance_never_forces_or_rebases_its_push() -> None:
     assert 'git push origin "HEAD:refs/heads/main"' in script
     for forbidden in ("--force", " -f ", "+HEAD", "rebase", "pull "):
         assert forbidden not in script, forbidden
+
+
+def test_advance_pushes_the_other_neps_commits_then_fails_on_a_decision_mismatch() -> None:
+    steps = [s for _, s in _steps(_workflow("advance.yml"))]
+    names = [s.get("name") for s in steps]
+    run = next(s for s in steps if s.get("name") == "nep advance --commit")
+    assert run["id"] == "advance" and "|| status=$?" in run["run"]
+    assert '"$status" -ne 1' in run["run"]  # exit 1 (mismatch) does not stop the push
+    push = names.index("Push the bot commits")
+    fail = next(i for i, s in enumerate(steps) if s.get("if") == "${{ steps.advance.outputs.status == '1' }}")
+    assert fail > push and "exit 1" in steps[fail]["run"]
 
 
 def test_advance_refuses_an_instant_in_the_future() -> None:

@@ -1,8 +1,10 @@
 """``nep advance``: write every NEP's computed state into its file (the bot).
 
-``plan`` is pure: from a gathered ``World`` and ``as_of`` it lists, per NEP,
-the bot fields whose value in the file disagrees with the computed state.
-``run`` is the shell: it patches the files (``yamlio.patch_front_matter``,
+``advance_plan.review`` is pure: from a gathered ``World`` and ``as_of`` it
+lists, per NEP, the bot fields whose value in the file disagrees with the
+computed state, and the NEPs whose recorded decision the recomputation
+contradicts (``decision-mismatch``: nothing is written for them, every other
+NEP proceeds, and the command exits 1 naming them). ``run`` is the shell: it patches the files (``yamlio.patch_front_matter``,
 no other byte changes), writes them atomically, and with ``commit`` makes one
 commit per NEP, dated ``as_of``, as the bot identity. Git is only *read*
 through history.py; the writing commands run here: one ``git fast-import``
@@ -27,6 +29,10 @@ Decisions where the spec is silent (for docs/decisions.md; the bot's rules are i
   must be unchanged and the bot fields must read back as written; a file the
   patch cannot handle (an unusual layout such as a flow-style front matter)
   is reported and left alone, and the other NEPs proceed.
+- With ``commit``, an ``as_of`` more than 300 s after the wall clock is
+  refused first (a future-dated bot commit would move the history clock for
+  every later vote); so is one before HEAD's clock, so a future-dated commit
+  that reached main stops the bot instead of dragging its dates forward.
 - With ``commit``, a dirty work tree (``.nep-cache/`` aside), a directory
   that is not a git work tree, an ``as_of`` earlier than HEAD's clock, or a
   bot identity git cannot record is refused before anything is written. The
@@ -40,15 +46,14 @@ from __future__ import annotations
 import os
 import subprocess
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Mapping
 
-from tooling.shell.evaluate import World
-from tooling.core.model import NEPState, NEPStatus, Outcome, Proposal
+from tooling.app.advance_plan import BOT_ORDER, PlannedChange, plan, resolution_of, review, updates_for
 
-#: The bot's fields, in the order they are appended to a front matter.
-BOT_ORDER = ("status", "submitted", "resolution", "activated")
+__all__ = ["AdvanceError", "AdvanceResult", "BOT_ORDER", "PlannedChange", "plan", "resolution_of", "review", "run",
+           "updates_for"]
+from tooling.core.diagnostics import Diagnostic
 
 DEFAULT_BOT_NAME = "neuroshard-nep-bot"
 DEFAULT_BOT_EMAIL = "nep-bot@users.noreply.github.com"
@@ -58,133 +63,24 @@ class AdvanceError(Exception):
     """The run cannot start (dirty work tree, no git for --commit, clock going backwards) or git failed."""
 
 
-@dataclass(frozen=True)
-class PlannedChange:
-    nep: int
-    path: str
-    old_status: str | None
-    new_status: str
-    updates: dict[str, Any]  # bot field -> value as written (instants and amounts as strings)
-    message: str  # commit message, e.g. "NEP-0002: voting -> scheduled (approved 74.2 % of 31.0 % turnout)"
-
-
 @dataclass
 class AdvanceResult:
     changes: list[PlannedChange]  # written (or, in a dry run, planned)
     commits: list[str]  # shas, one per committed change, in order
     text: str
     skipped: list[str] = field(default_factory=list)  # why a planned change was not written
+    #: NEPs whose recorded decision the recomputation contradicts: nothing written for them (exit 1).
+    mismatches: list[Diagnostic] = field(default_factory=list)
 
 
-# --------------------------------------------------------------------------
-# The plan (pure)
+#: How far ahead of the wall clock a bot commit may be dated (the vote timestamps' tolerance).
+FUTURE_TOLERANCE_SECONDS = 300
 
 
 def _instant(t: int) -> str:
     from tooling.core.instants import format_instant
 
-    text = format_instant(t)
-    assert text is not None
-    return text
-
-
-def _amount(d: Decimal) -> str:
-    from tooling.present.reports import decimal_str
-
-    return decimal_str(d)
-
-
-def resolution_of(state: NEPState) -> dict[str, Any] | None:
-    """The ``resolution`` mapping of a decided NEP (None while undecided), in SPEC 9 key order."""
-    if state.outcome is None or state.decided_at is None:
-        return None
-    t = state.tally
-    zero = Decimal(0)
-    return {
-        "outcome": state.outcome.value,
-        "reason": state.reason.value if state.reason is not None else None,
-        "yes": _amount(t.yes if t else zero),
-        "no": _amount(t.no if t else zero),
-        "abstain": _amount(t.abstain if t else zero),
-        "total_stake": _amount(t.total_stake if t else zero),
-        "quorum_reached": bool(t.quorum_reached) if t else False,
-        "approval_reached": bool(t.approval_reached) if t else False,
-        "decided_at": _instant(state.decided_at),
-    }
-
-
-def updates_for(p: Proposal, state: NEPState) -> dict[str, Any]:
-    """The bot fields of ``p`` that disagree with ``state``, as they are to be written."""
-    fm = p.front_matter
-    out: dict[str, Any] = {}
-    if state.status is not NEPStatus.DRAFT and fm.get("status") != state.status.value:
-        out["status"] = state.status.value
-    if state.submitted is not None and p.submitted is None:
-        out["submitted"] = _instant(state.submitted)
-    if "resolution" not in fm:
-        resolution = resolution_of(state)
-        if resolution is not None:
-            out["resolution"] = resolution
-    if state.activated is not None and p.activated is None:
-        out["activated"] = _instant(state.activated)
-    return out
-
-
-def _percent(part: Decimal, whole: Decimal) -> str:
-    from tooling.present.reports import percent
-
-    return percent(part, whole)
-
-
-def describe(p: Proposal, state: NEPState, old_status: str | None, updates: Mapping[str, Any]) -> str:
-    """The commit message: ``NEP-0002: voting -> scheduled (approved 74.2 % of 31.0 % turnout)``."""
-    new = state.status.value
-    head = f"{p.label}: {old_status or 'no status'} -> {new}" if "status" in updates else f"{p.label}: {new}"
-    t = state.tally
-    detail: str
-    if "resolution" in updates and t is None:
-        detail = f"{state.outcome.value if state.outcome else 'decided'} at submission"
-        if state.reason is not None:
-            detail = f"{state.reason.value}, {detail}"
-    elif "resolution" in updates and state.outcome is Outcome.APPROVED:
-        detail = f"approved {_percent(t.yes, t.yes + t.no)} of {_percent(t.turnout_stake, t.total_stake)} turnout"
-    elif "resolution" in updates:
-        reason = state.reason.value if state.reason else "rejected"
-        turnout = f"{_percent(t.turnout_stake, t.total_stake)} turnout"
-        detail = f"{reason}: {turnout}" if t.yes + t.no == 0 else \
-            f"{reason}: {_percent(t.yes, t.yes + t.no)} yes of {turnout}"
-    elif new == NEPStatus.VOTING.value and state.voting_end is not None:
-        detail = f"voting until {_instant(state.voting_end)}"
-    elif new == NEPStatus.REVIEW.value and state.voting_start is not None:
-        detail = f"submitted {_instant(state.submitted or 0)}, voting from {_instant(state.voting_start)}"
-    elif new == NEPStatus.ACTIVE.value and state.activated is not None:
-        detail = f"activated {_instant(state.activated)}"
-    elif new == NEPStatus.DEPRECATED.value and state.deprecated_by is not None:
-        detail = f"superseded by NEP-{state.deprecated_by:04d}"
-    elif new == NEPStatus.WITHDRAWN.value and state.withdrawn_at is not None:
-        detail = f"withdrawn {_instant(state.withdrawn_at)}"
-    else:
-        detail = "record " + ", ".join(k for k in BOT_ORDER if k in updates)
-    return f"{head} ({detail})"
-
-
-def plan(world: World, as_of: int) -> list[PlannedChange]:
-    """Every NEP whose file disagrees with its state at ``as_of``, by NEP number."""
-    from tooling.shell.evaluate import evaluate
-
-    ev = evaluate(world, as_of)
-    out = []
-    for nep in sorted(ev.proposals):
-        p = ev.proposals[nep]
-        state = ev.states[nep]
-        updates = updates_for(p, state)
-        if not updates:
-            continue
-        raw = p.front_matter.get("status")
-        old_status = raw if isinstance(raw, str) else None
-        out.append(PlannedChange(nep, p.path, old_status, state.status.value, updates,
-                                 describe(p, state, old_status, updates)))
-    return out
+    return format_instant(t) or str(t)
 
 
 # --------------------------------------------------------------------------
@@ -304,15 +200,31 @@ def _preflight(root: Path, as_of: int) -> None:
             "change: commit or remove them first")
 
 
+def _check_not_future(as_of: int, now: int) -> None:
+    """A bot commit dated ahead of the wall clock would move every later vote's inclusion clock (SPEC 4, 9)."""
+    if as_of > now + FUTURE_TOLERANCE_SECONDS:
+        raise AdvanceError(
+            f"--at {_instant(as_of)} is more than {FUTURE_TOLERANCE_SECONDS} s after the wall clock ({_instant(now)}): "
+            "a bot commit dated in the future would move the history clock forward for everyone; "
+            "advance --commit only runs as of now or the past")
+
+
 def run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str = DEFAULT_BOT_NAME,
-        bot_email: str = DEFAULT_BOT_EMAIL) -> AdvanceResult:
-    """Write the plan into the files (and commit it); ``dry_run`` writes nothing."""
+        bot_email: str = DEFAULT_BOT_EMAIL, now: int | None = None) -> AdvanceResult:
+    """Write the plan into the files (and commit it); ``dry_run`` writes nothing.
+
+    ``now`` is the wall clock (read here when not given): with ``commit``, an
+    ``as_of`` more than 300 s after it is refused before anything is read.
+    """
     from tooling.shell.evaluate import gather
     from tooling.shell.fsio import write_atomic
     from tooling.shell.history import HistoryError
 
     root = Path(root)
     if commit:
+        import time
+
+        _check_not_future(as_of, int(time.time()) if now is None else now)
         _check_identity(bot_name, bot_email)
         _preflight(root, as_of)
     try:
@@ -325,9 +237,10 @@ def run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str = 
             raise AdvanceError(
                 f"--at {_instant(as_of)} is before the clock of HEAD ({_instant(clock)}): the history clock "
                 f"never goes backwards, so a bot commit cannot be dated earlier; use --at {_instant(clock)} or later")
-    changes = plan(world, as_of)
+    changes, mismatches = review(world, as_of)
     world.save_caches()
     when = _instant(as_of)
+    refused = [f"error: {d.slug}: {d.message}" for d in mismatches]
     if dry_run:
         lines = [f"Dry run as of {when}: nothing written."]
         if not changes:
@@ -336,7 +249,7 @@ def run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str = 
             lines.append(f"would write {c.path} ({', '.join(k for k in BOT_ORDER if k in c.updates)}): {c.message}")
             if commit:
                 lines.append(f"  would commit as {bot_name} <{bot_email}>, dated {when}")
-        return AdvanceResult(changes, [], "\n".join(lines) + "\n")
+        return AdvanceResult(changes, [], "\n".join(lines + refused) + "\n", mismatches=mismatches)
 
     done: list[PlannedChange] = []
     skipped: list[str] = []
@@ -369,6 +282,6 @@ def run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str = 
         lines.append(f"{c.message}\n  wrote {c.path}: {', '.join(key for key in BOT_ORDER if key in c.updates)}")
         if commits:
             lines.append(f"  committed {commits[k][:12]} as {bot_name} <{bot_email}>, dated {when}")
-    if not changes:
+    if not changes and not mismatches:
         lines.append(f"Nothing to do as of {when}: every NEP file agrees with its state.")
-    return AdvanceResult(done, commits, "\n".join(lines) + "\n", skipped)
+    return AdvanceResult(done, commits, "\n".join(lines + refused) + "\n", skipped, mismatches)

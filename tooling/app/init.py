@@ -53,7 +53,7 @@ def template_files() -> dict[str, str]:
 
 def render_files(*, network: str, tool_source: str, url: str = "", maintainers: tuple[str, ...] = ()) -> dict[str, str]:
     """The files of a new repository, filled in (pure: no file is written)."""
-    from tooling.app.authoring import codeowners
+    from tooling.app.codeowners import codeowners
 
     if not _NETWORK.match(network):
         raise InitError(f"--network {network!r}: use lowercase letters, digits and dashes, e.g. neuroshard-testnet")
@@ -72,7 +72,7 @@ def render_files(*, network: str, tool_source: str, url: str = "", maintainers: 
         for key, value in values.items():
             text = text.replace(key, value)
         out[rel] = text
-    out[".github/CODEOWNERS"] = codeowners(())
+    out[".github/CODEOWNERS"] = codeowners((), maintainers)
     return out
 
 

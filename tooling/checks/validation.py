@@ -92,11 +92,6 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool], *,
         m = VOTE_PATH.match(path)
         folder_nep = int(m.group(1)) if m else parsed.vote.nep
         state = ev.states.get(folder_nep)
-        if folder_nep not in ev.proposals:
-            out.append(rule("vote-not-counted").at(
-                path, (1, 1), f"vote for NEP-{folder_nep:04d}, which does not exist: it can never count",
-                "vote only on NEPs in voting (`nep status`)"))
-            continue
         if path in judged:
             code = judged[path]
         else:
@@ -108,6 +103,12 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool], *,
                 snapshot=nobody, signature_ok=world.signature_ok() or verify_vote,
             )
             code = res.code if res.code in _VOTE_RULE else None
+        if code not in _VOTE_RULE and folder_nep not in ev.proposals:
+            # What the file itself gets wrong (WRONG_PATH first) is reported before the missing NEP.
+            out.append(rule("vote-not-counted").at(
+                path, (1, 1), f"vote for NEP-{folder_nep:04d}, which does not exist: it can never count",
+                "vote only on NEPs in voting (`nep status`)"))
+            continue
         if pending_votes and world.git and code not in _VOTE_RULE and \
                 world.history.inclusion_time(path, ev.as_of) is None:
             # Not yet in a git repository's history: it can still be left out, so a vote that could not count

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,9 @@ def register(sub: Any) -> None:
     mode.add_argument("--write", action="store_true", help="write .github/CODEOWNERS instead of printing (default: off)")
     mode.add_argument("--check", action="store_true",
                       help="exit 1 if .github/CODEOWNERS differs from what --write would write (default: off)")
+    co.add_argument("--maintainer", action="append", default=[], metavar="HANDLE",
+                    help="a maintainer's GitHub handle (@user or @org/team), repeatable "
+                    "(default: [repository] maintainers of nep.toml)")
     co.set_defaults(func=cmd_codeowners)
 
 
@@ -103,6 +107,7 @@ def cmd_check_pr(args: argparse.Namespace) -> int:
     from tooling.checks.policy import check_pr
     from tooling.checks.validation import has_errors
     from tooling.core.diagnostics import apply_levels
+    from tooling.present.pr_summary import render_summary
 
     r = root(args)
     _levels(args, ())  # a mistyped flag is reported before anything is read
@@ -114,24 +119,30 @@ def cmd_check_pr(args: argparse.Namespace) -> int:
     summary_path = args.summary or (os.environ.get("GITHUB_STEP_SUMMARY") if args.format == "github" else None)
     if summary_path:
         with open(summary_path, "a", encoding="utf-8") as fh:
-            fh.write(result.summary_markdown)
+            fh.write(render_summary(result.summary))
     return EXIT_ERRORS if has_errors(diags) else EXIT_OK
 
 
 def cmd_codeowners(args: argparse.Namespace) -> int:
-    from tooling.app.authoring import codeowners
-    from tooling.shell.fsio import write_atomic
+    from tooling.app.codeowners import CodeownersError, is_current, maintainers_of, render, write
 
     r = root(args)
-    w = world(args)
-    text = codeowners(w.repo.proposals)
-    target = r / ".github" / "CODEOWNERS"
-    if args.check:
-        current = target.read_text(encoding="utf-8", errors="replace") if target.is_file() else None
-        if current != text:
-            raise Failure(".github/CODEOWNERS is out of date: run `nep codeowners --write` and commit the result")
-        info("ok: .github/CODEOWNERS is current\n")
-        return EXIT_OK
+    try:
+        result = render(world(args).repo.proposals, args.maintainer or maintainers_of(r))
+        for warning in result.warnings:
+            sys.stderr.write(f"warning: {warning}\n")
+        if args.check:
+            if not is_current(r, result.text):
+                raise Failure(".github/CODEOWNERS is out of date: run `nep codeowners --write` and commit the result")
+            info("ok: .github/CODEOWNERS is current\n")
+        elif args.write:
+            write(r, result.text)
+            info("wrote .github/CODEOWNERS\n")
+        else:
+            emit(result.text)
+    except CodeownersError as exc:
+        raise UsageError(str(exc)) from None
+    return EXIT_OK
     if args.write:
         if target.is_symlink() or (target.exists() and not target.read_text(encoding="utf-8", errors="replace")
                                    .startswith(text.split("\n", 1)[0])):

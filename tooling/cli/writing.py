@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tooling.cli.common import EXIT_OK, UsageError, add_at, add_repo, as_of, command, emit, info, root
+from tooling.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_at, add_repo, as_of, command, emit, info, root
 from tooling.core.model import NEPType
 
 
@@ -96,7 +96,7 @@ def cmd_advance(args: argparse.Namespace) -> int:
     except AdvanceError as exc:
         raise UsageError(str(exc)) from None
     emit(result.text)
-    return EXIT_OK
+    return EXIT_ERRORS if result.mismatches else EXIT_OK
 
 
 def _build(args: argparse.Namespace, out: Path) -> int:

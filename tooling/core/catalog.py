@@ -23,6 +23,7 @@ class Rule:
 
     def at(self, file: str, pos: Pos | tuple[int, int], message: str, hint: str | None = None) -> Diagnostic:
         line, col = (pos.line, pos.col) if isinstance(pos, Pos) else pos
+        file, message = (s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") for s in (file, message))
         return Diagnostic(self.code, self.slug, self.severity, file, line, col, message, hint or self.help)
 
 
@@ -38,6 +39,10 @@ _RULES = [
          "NEPs are neps/nep-NNNN.md; votes are votes/nep-NNNN/<voter>.yaml"),
     Rule("NEP004", "not-a-file", E, "a symbolic link or directory where a file is expected",
          "replace it with a regular file; links are never followed"),
+    Rule("NEP008", "decision-mismatch", E,
+         "a NEP file records a decision (resolution, decided status) that the recomputation from history contradicts",
+         "decisions are final: nep advance leaves the file alone; find which input changed after the decision "
+         "(ledger, governance.yaml, a forced edit) and restore the record from history"),
     Rule("NEP005", "path-not-found", E, "a path given on the command line does not exist",
          "check the path; give files or folders inside the repository"),
     # Loading
@@ -201,18 +206,39 @@ POLICY_RULES: list[Rule] = [
     Rule("NEP711", "pr-outside-layout", N,
          "a change outside neps/ and votes/, for the maintainers' review",
          "maintainers: review this change by hand (stake ledger, governance, tooling, workflows)"),
-    Rule("NEP713", "pr-delegation-invalid", E,
-         "a new version of a delegation file that would not be valid if merged now (the code is in the message)",
-         "re-create the file with `nep delegate` (a timestamp later than the delegation in force, at most "
-         "300 s ahead)"),
-    Rule("NEP714", "pr-delegation-deleted", E,
-         "a delegation file is deleted",
-         "deleting changes nothing (the last valid version stays in force); revoke with `nep delegate --revoke`"),
     Rule("NEP712", "pr-submission-fixed", E,
          "after submission, a change of what the checks at T0 decided: the track (to or from emergency), "
          "the proposer (first author's node) or resubmission_of",
          "these were judged at submission (stake, resubmission wait, review and voting windows); withdraw "
          "and submit a new NEP instead"),
+    Rule("NEP713", "pr-symlink", E,
+         "a pull request adds a symbolic link (or turns a file into one), anywhere in the repository",
+         "commit the file itself; links are never followed and could point the tool outside the repository"),
+    Rule("NEP714", "pr-submodule", E,
+         "a pull request adds or changes a submodule (gitlink) or `.gitmodules`",
+         "vendor nothing through submodules; ask the maintainers to add a dependency another way"),
+    Rule("NEP715", "pr-cache-path", E,
+         "a pull request adds or changes a path under `.nep-cache/`",
+         "caches are never evidence and never committed; remove the path from the change"),
+    Rule("NEP716", "pr-gitattributes", E,
+         "a pull request adds, changes or deletes a `.gitattributes` file (at any depth)",
+         "attributes change how every checkout reads the files; ask the maintainers for such a change"),
+    Rule("NEP717", "pr-path-encoding", E,
+         "a pull request adds a path that is not valid UTF-8",
+         "rename the file with a UTF-8 name (votes are votes/nep-NNNN/<voter>.yaml)"),
+    Rule("NEP718", "pr-governance-frozen", E,
+         "a change of governance.yaml that changes a value in force once any NEP has been submitted",
+         "governance values change only through an approved NEP-GOV parameter change; revert the edit"),
+    Rule("NEP719", "pr-ledger-change", N,
+         "a change of the stake ledger, with the stake change per node (it counts from its commit on)",
+         "maintainers: check each node's stake change; it decides who can vote in every later voting start"),
+    Rule("NEP720", "pr-delegation-invalid", E,
+         "a new version of a delegation file that would not be valid if merged now (the code is in the message)",
+         "re-create the file with `nep delegate` (a timestamp later than the delegation in force, at most "
+         "300 s ahead)"),
+    Rule("NEP721", "pr-delegation-deleted", E,
+         "a delegation file is deleted",
+         "deleting changes nothing (the last valid version stays in force); revoke with `nep delegate --revoke`"),
 ]
 
 RULES: dict[str, Rule] = {r.slug: r for r in _RULES + POLICY_RULES}

@@ -36,7 +36,11 @@ from tooling.core.catalog import rule
 from tooling.parse.yamlio import LoadError, decode, load_yaml, split_front_matter
 
 NEP_PATH = re.compile(r"^neps/nep-(\d{4,})\.md$")
-VOTE_PATH = re.compile(r"^votes/nep-(\d{4,})/([^/]+)\.yaml$")
+# A name that is not UTF-8 (read with surrogateescape) is no vote path: it is reported as an unknown file.
+VOTE_PATH = re.compile(r"^votes/nep-(\d{4,})/([^/\udc80-\udcff]+)\.yaml$")
+#: An amount of NEURO (SPEC 2, v1.1): at most 30 integer and 18 fractional digits, so no amount can
+#: overflow a computation; the schemas' `amount` pattern says the same.
+AMOUNT = re.compile(r"(0|[1-9][0-9]{0,29})(\.[0-9]{1,18})?")
 
 
 def load_error(file: str, err: LoadError) -> Diagnostic:
@@ -98,7 +102,7 @@ def _instant(v: Any) -> int | None:
 
 
 def _decimal(v: Any) -> Decimal | None:
-    if isinstance(v, str) and re.fullmatch(r"(0|[1-9][0-9]*)(\.[0-9]+)?", v):
+    if isinstance(v, str) and AMOUNT.fullmatch(v):
         return Decimal(v)
     return None
 
@@ -139,6 +143,13 @@ def _upgrade(v: Any) -> UpgradePath | None:
         return None
 
 
+def _bounded(v: Any) -> Decimal:
+    d = _decimal(v)
+    if d is None:
+        raise ValueError(f"not an amount: {v!r}")
+    return d
+
+
 def _resolution(v: Any) -> Resolution | None:
     if not isinstance(v, dict):
         return None
@@ -146,10 +157,10 @@ def _resolution(v: Any) -> Resolution | None:
         return Resolution(
             outcome=Outcome(v["outcome"]),
             reason=Reason(v["reason"]) if v.get("reason") else None,
-            yes=Decimal(v[Choice.YES]),
-            no=Decimal(v[Choice.NO]),
-            abstain=Decimal(v[Choice.ABSTAIN]),
-            total_stake=Decimal(v["total_stake"]),
+            yes=_bounded(v[Choice.YES]),
+            no=_bounded(v[Choice.NO]),
+            abstain=_bounded(v[Choice.ABSTAIN]),
+            total_stake=_bounded(v["total_stake"]),
             quorum_reached=v["quorum_reached"] is True,
             approval_reached=v["approval_reached"] is True,
             decided_at=parse_instant(v["decided_at"]),
@@ -304,3 +315,43 @@ def parse_vote(path: str, raw: bytes) -> ParsedVote:
     from tooling.core.votes import vote_from_mapping
 
     return ParsedVote(vote_from_mapping(data, path), (), text, loaded.positions)
+
+
+# --------------------------------------------------------------------------
+# governance.yaml and the ledger, from bytes (a work tree's file or a git blob alike)
+
+
+@dataclass(frozen=True)
+class ParsedControl:
+    """governance.yaml or the ledger: the schema-valid mapping (None if unusable), findings, text."""
+
+    data: dict[str, Any] | None
+    diagnostics: tuple[Diagnostic, ...]
+    text: str | None
+
+
+def parse_control(kind: str, path: str, raw: bytes, limit: int) -> ParsedControl:
+    """Decode, load and schema-check ``governance`` or ``ledger`` bytes (``kind`` is the schema's name)."""
+    invalid = "governance-invalid" if kind == "governance" else "ledger-invalid"
+    try:
+        text = decode(raw, limit)
+        loaded = load_yaml(text)
+    except LoadError as err:
+        return ParsedControl(None, (load_error(path, err),), _safe_text(raw))
+    if not isinstance(loaded.data, dict):
+        what = "governance.yaml must be a mapping" if kind == "governance" else \
+            "the ledger must be a mapping {entries: [...]}"
+        return ParsedControl(None, (rule(invalid).at(path, (1, 1), what),), text)
+    diags = schemas.check(kind, loaded.data, loaded.positions, path)
+    if diags:
+        return ParsedControl(None, tuple(diags), text)
+    if kind == "ledger":
+        for i, e in enumerate(loaded.data["entries"]):
+            for key in ("since", "locked_until"):
+                try:
+                    parse_instant(e[key])
+                except ValueError as exc:
+                    diags.append(rule(invalid).at(path, loaded.positions.at(("entries", i, key)), str(exc)))
+        if diags:
+            return ParsedControl(None, tuple(diags), text)
+    return ParsedControl(loaded.data, (), text)
