@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tooling.core import stakes as stakes_mod
 from tooling.core import votes
+from tooling.core.delegates import delegated_to
 from tooling.core.model import Choice, NEPStatus, Vote
 from tooling.core.instants import format_instant
 from tooling.shell.evaluate import World, evaluate
@@ -94,7 +95,7 @@ def plan_vote(world: World, nep: int, choice: Choice, priv: bytes, *, timestamp:
         snap = stakes_mod.snapshot(world.repo.stakes, st.voting_start)
         weight = snap.weight(vote.voter)
         if st.tally is not None and st.tally.delegation:
-            delegated, delegators = _delegated_to(world, vote.voter, st.voting_start, snap)
+            delegated, delegators = delegated_to(world.delegations, vote.voter, st.voting_start, snap)
     if st.status is not NEPStatus.VOTING:
         problems.append(f"NEP-{nep:04d} is {st.status}, not in voting"
                         + (f" (voting starts {format_instant(st.voting_start)})"
@@ -115,16 +116,6 @@ def plan_vote(world: World, nep: int, choice: Choice, priv: bytes, *, timestamp:
                     as_of=as_of, problems=tuple(problems), vote=vote, path=votes.vote_path(nep, vote.voter),
                     delegated=delegated, delegators=delegators)
 
-
-def _delegated_to(world: World, node: str, vs: int, snap: stakes_mod.Snapshot) -> tuple[Decimal, tuple[str, ...]]:
-    """The stake delegated to ``node`` by the delegations in force at VS, and who delegates it."""
-    from tooling.core.delegation import delegates_at
-
-    delegators = tuple(sorted(n for n, d in delegates_at(world.delegations, vs).items() if d == node
-                              and snap.weight(n) > 0))
-    with stakes_mod.exact_context():
-        total = sum((snap.weight(n) for n in delegators), Decimal(0))
-    return total, delegators
 
 
 def write_vote(root: Path, plan: VotePlan) -> str:

@@ -147,6 +147,12 @@ def _judge_pending(world: World, ev: Evaluation, path: str, parsed: "ParsedVote"
                      content_hash=content_hash, voting_start=st.voting_start, voting_end=st.voting_end,
                      snapshot=stakes_mod.snapshot(world.repo.stakes, st.voting_start),
                      signature_ok=world.signature_ok() or verify_vote)
+    if res.code is VoteCode.NO_STAKE and parsed.vote is not None and st.tally is not None and st.tally.delegation:
+        from tooling.core.delegates import delegated_to
+
+        snap = stakes_mod.snapshot(world.repo.stakes, st.voting_start)
+        if delegated_to(world.delegations, parsed.vote.voter, st.voting_start, snap)[0] > 0:
+            return None  # a delegate without stake of its own carries its delegators' stake (SPEC 11)
     if res.code is None:
         return None
     assert parsed.vote is not None

@@ -47,3 +47,16 @@ def delegations_report(files: Mapping[str, Sequence[JudgedVersion]], ledger: Seq
     return DelegationsReport(t, snap.total, tuple(rows), delegate_summaries(delegates_at(files, t), snap))
 
 
+
+
+def delegated_to(files: Mapping[str, Sequence[JudgedVersion]], node: str, vs: int,
+                 snapshot: stakes_mod.Snapshot) -> tuple[Decimal, tuple[str, ...]]:
+    """The stake delegated to ``node`` at VS and its delegators with stake (before any of them votes).
+
+    What a delegate may carry: a vote by a node without stake of its own is
+    not refused for ``NO_STAKE`` when this is more than 0 (SPEC 11).
+    """
+    delegators = tuple(sorted(n for n, d in delegates_at(files, vs).items() if d == node and snapshot.weight(n) > 0))
+    with stakes_mod.exact_context():
+        total = sum((snapshot.weight(n) for n in delegators), stakes_mod.ZERO)
+    return total, delegators

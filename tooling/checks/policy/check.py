@@ -8,6 +8,7 @@ from typing import Mapping, Sequence
 
 from tooling.checks.policy.context import Context, Findings, found
 from tooling.checks.policy.control import governance_findings, ledger_findings
+from tooling.checks.policy.delegations import check_delegation, is_delegation_path
 from tooling.checks.policy.neps import check_nep, renumberings
 from tooling.checks.policy.rules import r
 from tooling.checks.policy.snapshot import (
@@ -23,6 +24,7 @@ from tooling.checks.policy.snapshot import (
 from tooling.checks.policy.summary import CHANGE_WORDS, PolicySummary, summarize
 from tooling.checks.policy.tree import RawChange, read_raw_changes, tree_findings
 from tooling.checks.policy.votes import check_vote
+from tooling.core.delegation import JudgedVersion
 from tooling.core.diagnostics import Diagnostic, sort_key
 from tooling.core.model import NEPState
 
@@ -64,14 +66,18 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
     sources: dict[str, str] = dict(base_snap.repo.sources) if base_snap.repo is not None else {}
 
     states: Mapping[int, NEPState] = {}
+    delegations: Mapping[str, tuple[JudgedVersion, ...]] = {}
     ctx: Context | None = None
     if base_snap.repo is not None:
         # Verdicts are kept in the cache folder, outside the work tree (shell.caches): a warm run verifies only new votes.
         signatures = SignatureCache.load(caches.cache_dir(root) or caches.UNUSABLE, root)
-        ev = evaluate(world_of(root, base_snap, history), as_of, signature_ok=signatures.checker())
+        base_world = world_of(root, base_snap, history)
+        delegations = base_world.delegations
+        ev = evaluate(base_world, as_of, signature_ok=signatures.checker())
         signatures.save()
         states = ev.states
-        ctx = Context(as_of, base_snap, head_snap, ev.states, ev.proposals, ev.facts, history)
+        ctx = Context(as_of, base_snap, head_snap, ev.states, ev.proposals, ev.facts, history,
+                      delegations=delegations)
     findings = found(*tree_findings(raw_changes))
     findings += _control(base_snap, head_snap, states, as_of)
 
@@ -88,8 +94,15 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
     if ctx is None:
         ctx = Context(as_of, base_snap, head_snap, {}, {}, {}, history)
     findings += _files(ctx, raw_changes, changes)
+    for c in raw_changes:
+        if c.utf8 and is_delegation_path(c.path):
+            entry = head_entries.get(c.path)
+            raw = blobs.get(entry.sha) if entry is not None and entry.is_regular else None
+            findings += check_delegation(ctx, c.status, c.path, raw, delegations)
 
-    selected = {c.path for c in raw_changes if c.status != "D" and c.utf8 and c.path in head_entries}
+    # Delegation files are judged above from the head's bytes (validate reads a work tree's).
+    selected = {c.path for c in raw_changes if c.status != "D" and c.utf8 and c.path in head_entries
+                and not is_delegation_path(c.path)}
     checked = validate(world_of(root, head_snap, history), as_of, selected)
     diags = list(findings.diagnostics) + [d for d in checked if (d.file, d.slug) not in findings.replaced]
     diags = sorted(_dedupe(diags), key=sort_key)
@@ -102,7 +115,7 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
 
 
 def _in_process(path: str) -> bool:
-    return path.startswith(("neps/", "votes/"))
+    return path.startswith(("neps/", "votes/", "delegations/"))
 
 
 def _files(ctx: Context, raw_changes: Sequence[RawChange], changes: Sequence[tuple[str, str]]) -> Findings:
@@ -118,6 +131,8 @@ def _files(ctx: Context, raw_changes: Sequence[RawChange], changes: Sequence[tup
         if not _in_process(path):
             out += found(_outside(c))
             continue
+        if is_delegation_path(path):
+            continue  # check_delegation, with the head's bytes
         kind = classify(path)
         if kind == "keep":
             continue
