@@ -124,3 +124,21 @@ def test_the_installed_command_counts_the_delegation(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["outcome"] == "approved" and doc["votes"][0]["delegators"] == [node("ada")]
+
+
+def test_site_shows_own_and_delegated_weight_and_a_delegates_page(tmp_path: Path) -> None:
+    from tooling.present.site import build
+
+    repo = repo_with(tmp_path, feature=True, delegated_at=VS - HOUR, vote_at=VS + HOUR)
+    out = tmp_path / "site"
+    build(repo.path, AFTER, out)
+    page = (out / "nep-0001.html").read_text()
+    assert "<details class=\"delegated\"><summary>own 2,000 + delegated 5,000</summary>" in page or \
+        "own 2000 + delegated 5000" in page
+    assert node("ada") in page
+    delegates = (out / "delegates.html").read_text()
+    assert node("bob") in delegates and "25.0 %" in delegates
+    api = json.loads((out / "api" / "delegates.json").read_text())
+    assert api["delegates"] == [{"delegate": node("bob"), "delegated_stake": "5000", "delegators": [node("ada")]}]
+    (vote,) = json.loads((out / "api" / "nep-0001.json").read_text())["votes"]
+    assert (vote["own_weight"], vote["delegated_weight"], vote["delegators"]) == ("2000", "5000", [node("ada")])

@@ -49,6 +49,8 @@ from tooling.core.model import (
 if TYPE_CHECKING:  # pragma: no cover
     from jinja2 import Environment
     from markdown_it import MarkdownIt
+    from tooling.core.delegates import DelegationsReport
+
 
 def _default_site_dir() -> Path:
     """Templates and assets: ``tooling/site_assets`` in an installed wheel, else ``site/`` of the checkout."""
@@ -120,6 +122,8 @@ class SiteInput:
     states: Mapping[int, NEPState]
     protocol: ProtocolState
     base_url: str = ""
+    #: Delegations in force at as_of (SPEC 11); None: no delegates page.
+    delegates: "DelegationsReport | None" = None
 
 
 # --------------------------------------------------------------------------
@@ -308,6 +312,9 @@ def votes_json(t: Tally) -> list[dict[str, Any]]:
             "path": v.path,
             "choice": v.choice,
             "weight": dec_str(v.weight),
+            "own_weight": dec_str(v.own_weight),
+            "delegated_weight": dec_str(v.delegated_weight),
+            "delegators": list(v.delegators),
             "counted": v.counted,
             "code": None if v.code is None else v.code.value,
             "timestamp": rfc3339(v.timestamp),
@@ -1083,6 +1090,7 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
         "status_values": [s.value for s in NEPStatus],
         "type_values": [t for t in NEPType],
         "sort_columns": SORT_COLUMNS,
+        "has_delegates": inp.delegates is not None,
     }
     files: dict[str, bytes] = {}
 
@@ -1156,6 +1164,11 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
     features = [(f, feature_by.get(f)) for f in proto.features]
     page("protocol.html", "protocol.html", nav="protocol", params=params, features=features,
          versions=list(proto.versions), genesis_version=inp.governance.protocol_version)
+
+    if inp.delegates is not None:
+        from tooling.present.site_delegates import delegates_files
+
+        files.update(delegates_files(inp.delegates, page))
 
     # Machine-readable outputs.
     files["api/neps.json"] = _json_bytes(
@@ -1257,9 +1270,12 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "") -> int:
     """
     from tooling.shell.evaluate import evaluate, gather
 
+    from tooling.present.site_delegates import delegates_at
+
     world = gather(Path(root))
     ev = evaluate(world, as_of)
     world.save_caches()
+    delegates = delegates_at(world, as_of)
     proposals = [ev.proposals[n] for n in sorted(ev.proposals) if n in ev.states]
     files = render_site(
         SiteInput(
@@ -1269,6 +1285,7 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "") -> int:
             states=ev.states,
             protocol=ev.protocol(),
             base_url=base_url,
+            delegates=delegates,
         )
     )
     write_site(files, out)
