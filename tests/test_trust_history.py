@@ -273,7 +273,7 @@ def test_the_proposer_is_read_as_of_t0(tmp_path: Path) -> None:
 def forge_history_cache(folder: Path) -> None:
     """A cache that claims the late vote was included before VE."""
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "history-forged.json").write_text(json.dumps({"format": 2, "head": "0" * 40, "commits": [],
+    (folder / "history-forged.json").write_text(json.dumps({"format": 3, "head": "0" * 40, "commits": [],
                                                             "changes": [], "statuses": {}}))
 
 
@@ -375,3 +375,16 @@ def test_entries_depend_on_the_tools_own_code(monkeypatch: pytest.MonkeyPatch) -
     caches.code_digest.cache_clear()
     monkeypatch.setattr(caches, "code_digest", lambda: "another tool")
     assert caches.entry_name("history", "HEAD") != name
+
+
+def test_a_forced_edit_after_voting_start_changes_nothing_that_activates(tmp_path: Path) -> None:
+    repo = voted(tmp_path, {"ada": "yes", "dee": "yes"})
+    st = evaluate(gather(repo.path), AFTER).states[1]
+    assert st.activates_at == VE + 7 * DAY
+    # An administrator's direct push after VS: a longer grace and another target version.
+    edited = NEP1.replace("grace_period_days: 7", "grace_period_days: 30").replace('"1.1.0"', '"2.0.0"')
+    repo.write("neps/nep-0001.md", edited)
+    repo.commit("forced edit", at=VS + 300)
+    ev = evaluate(gather(repo.path), AFTER)
+    assert ev.states[1].activates_at == VE + 7 * DAY
+    assert ev.facts[1].target_version == "1.1.0" and ev.facts[1].content_hash_at_vs == H1

@@ -92,7 +92,7 @@ def plan_vote(world: World, nep: int, choice: Choice, priv: bytes, *, timestamp:
     weight: Decimal | None = None
     delegated, delegators = Decimal(0), ()
     if st.voting_start is not None:
-        snap = stakes_mod.snapshot(world.repo.stakes, st.voting_start)
+        snap = stakes_mod.snapshot(world.ledger_at(st.voting_start) or (), st.voting_start)
         weight = snap.weight(vote.voter)
         if st.tally is not None and st.tally.delegation:
             delegated, delegators = delegated_to(world.delegations, vote.voter, st.voting_start, snap)
@@ -182,6 +182,6 @@ def whoami(world: World, priv: bytes, as_of: int) -> Whoami:
     from tooling.core.delegation import delegates_at
 
     mapping = delegates_at(world.delegations, as_of)
-    return Whoami(node=node, public_key=pub, as_of=as_of, stake=stakes_mod.stake(world.repo.stakes, node, as_of),
+    return Whoami(node=node, public_key=pub, as_of=as_of, stake=stakes_mod.stake(world.ledger_at(as_of) or (), node, as_of),
                   votes=tuple(cast), delegates_to=mapping.get(node),
                   delegated_by=tuple(sorted(n for n, d in mapping.items() if d == node)))

@@ -834,8 +834,8 @@ def _available() -> dict[str, str]:
 
         if not hasattr(advance, "run"):
             missing["advance"] = "tooling.app.advance has no run()"
-    site_py = Path(__file__).resolve().parents[1] / "present" / "site.py"
-    if not site_py.is_file() or "\ndef build(" not in site_py.read_text(encoding="utf-8"):
+    site_pkg = Path(__file__).resolve().parents[1] / "present" / "site"  # the package; build() is in write.py
+    if not any("\ndef build(" in p.read_text(encoding="utf-8") for p in site_pkg.glob("*.py")):
         missing["site"] = "tooling.present.site has no build()"
     return missing
 

@@ -63,7 +63,16 @@ def validate(world: World, as_of: int, selected: Collection[str] | None = None, 
     out += [d for d in check_repository(world.repo.proposals, ctx) if wanted(d.file)]
     out += check_votes(world, ev, wanted, pending_votes=pending_votes)
     out += check_delegations(world.repo.root, world, as_of, wanted)
+    # Outside git the file's own schema findings already say what is wrong with it.
+    out += [_as_error(d) for d in ev.diagnostics if wanted(d.file) and (world.git or d.slug != "input-invalid")]
     return sorted(out, key=sort_key)
+
+
+def _as_error(d: Diagnostic) -> Diagnostic:
+    """An invalid ledger or governance version is an error of ``validate`` (a warning elsewhere, SPEC 2)."""
+    from dataclasses import replace
+
+    return replace(d, severity=Severity.ERROR) if d.slug == "input-invalid" else d
 
 
 def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool], *,
@@ -145,12 +154,12 @@ def _judge_pending(world: World, ev: Evaluation, path: str, parsed: "ParsedVote"
     content_hash = (facts.content_hash_at_vs or facts.content_hash) if facts else ""
     res = judge_vote(VoteFile(path, parsed.vote, ev.as_of, None), nep=nep, network=world.repo.governance.network,
                      content_hash=content_hash, voting_start=st.voting_start, voting_end=st.voting_end,
-                     snapshot=stakes_mod.snapshot(world.repo.stakes, st.voting_start),
+                     snapshot=stakes_mod.snapshot(world.ledger_at(st.voting_start) or (), st.voting_start),
                      signature_ok=world.signature_ok() or verify_vote)
     if res.code is VoteCode.NO_STAKE and parsed.vote is not None and st.tally is not None and st.tally.delegation:
         from tooling.core.delegates import delegated_to
 
-        snap = stakes_mod.snapshot(world.repo.stakes, st.voting_start)
+        snap = stakes_mod.snapshot(world.ledger_at(st.voting_start) or (), st.voting_start)
         if delegated_to(world.delegations, parsed.vote.voter, st.voting_start, snap)[0] > 0:
             return None  # a delegate without stake of its own carries its delegators' stake (SPEC 11)
     if res.code is None:

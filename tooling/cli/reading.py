@@ -6,7 +6,9 @@ import argparse
 import json
 from typing import Any
 
-from tooling.cli.common import EXIT_OK, Failure, as_of, command, emit, world
+from tooling.cli.common import EXIT_OK, Failure, as_of, command, emit, render_diags, world
+
+EXIT_INPUT = 1
 
 FORMATS = ("text", "json")
 
@@ -29,9 +31,28 @@ def _json(doc: Any) -> None:
 
 
 def _evaluation(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Evaluate, and tell the user on stderr about invalid input versions and bot fields history contradicts.
+
+    The warnings go to stderr so that the JSON on stdout keeps its shape (SPEC 2: the commands still
+    decide from the last valid version).
+    """
+    import sys
+
     from tooling.shell.evaluate import evaluate
 
-    return evaluate(world(args), as_of(args))
+    w = world(args)
+    ev = evaluate(w, as_of(args))
+    if ev.diagnostics:
+        sys.stderr.write(render_diags(ev.diagnostics, dict(w.repo.sources), "text"))
+    return ev
+
+
+def _exit(ev, neps=None) -> int:  # type: ignore[no-untyped-def]
+    """Exit 1 when a NEP the output speaks about had no valid ledger or governance version (SPEC 2)."""
+    bad = ev.invalid_input
+    if neps is not None:
+        bad = [n for n in bad if n in neps]
+    return EXIT_INPUT if bad else EXIT_OK
 
 
 def _need_nep(ev, n: int):  # type: ignore[no-untyped-def]
@@ -48,7 +69,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         _json(reports.status_json(ev.states, ev.proposals, ev.as_of))
     else:
         emit(reports.status_text(ev.states, ev.proposals, ev.as_of))
-    return EXIT_OK
+    return _exit(ev)
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -60,7 +81,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         _json(reports.show_json(p, st, ev.as_of))
     else:
         emit(reports.show_text(p, st, ev.as_of))
-    return EXIT_OK
+    return _exit(ev, {args.nep})
 
 
 def cmd_tally(args: argparse.Namespace) -> int:
@@ -72,7 +93,7 @@ def cmd_tally(args: argparse.Namespace) -> int:
         _json(reports.tally_json(st.tally, st, ev.as_of))
     else:
         emit(reports.tally_text(st.tally, st, ev.as_of))
-    return EXIT_OK
+    return _exit(ev, {args.nep})
 
 
 def cmd_config(args: argparse.Namespace) -> int:
@@ -106,4 +127,4 @@ def cmd_rewards(args: argparse.Namespace) -> int:
         _json(reports.rewards_json(items, ev.as_of, states=ev.states))
     else:
         emit(reports.rewards_text(items, ev.as_of, states=ev.states))
-    return EXIT_OK
+    return _exit(ev)

@@ -50,6 +50,9 @@ def register(sub: Any) -> None:
         add_at(sp)
         sp.add_argument("--base-url", default=os.environ.get("NEP_SITE_BASE_URL", ""), metavar="URL",
                         help="absolute URL of the site, for the feed (default: $NEP_SITE_BASE_URL, else none)")
+        sp.add_argument("--repo-url", default=os.environ.get("NEP_SITE_REPO_URL", ""), metavar="URL",
+                        help="web address of the NEP repository, for source and history links "
+                             "(default: $NEP_SITE_REPO_URL, else none)")
     sb.add_argument("--out", default="_site", metavar="DIR", help="output folder (default: _site)")
     ss.add_argument("--out", default=None, metavar="DIR", help="output folder (default: a temporary folder)")
     ss.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
@@ -103,7 +106,7 @@ def _build(args: argparse.Namespace, out: Path) -> int:
     from tooling.present.site import build
 
     try:
-        return build(root(args), as_of(args), out, base_url=args.base_url)
+        return build(root(args), as_of(args), out, base_url=args.base_url, repo_url=args.repo_url)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 

@@ -21,7 +21,7 @@ from tooling.core.diagnostics import Diagnostic
 from tooling.core.inputs import Versions
 from tooling.core.instants import format_instant
 from tooling.core.lifecycle import EffectiveGovernance, NEPFacts, Timeline, compute_states
-from tooling.core.model import NEPState, NEPStatus, Proposal, ProtocolState, Reason, Vote
+from tooling.core.model import NEPState, NEPStatus, Proposal, ProtocolState, Reason, StakeEntry, Vote
 from tooling.core.tally import VoteFile
 from tooling.parse.proposals import VOTE_PATH, ParsedVote, parse_vote
 from tooling.shell.history import EMPTY_HISTORY, History
@@ -55,6 +55,15 @@ class World:
                 index.setdefault(path.rsplit("/", 1)[0] + "/", []).append(path)
             self._folders = index
         return self._folders.get(folder, [])
+
+    def ledger_at(self, t: int) -> tuple[StakeEntry, ...] | None:
+        """The ledger as of ``t`` (SPEC 2): the last valid committed version at or before t; None if none is valid.
+
+        Outside git (or without snapshots) the work tree's ledger, None if it is missing or invalid.
+        """
+        if self.snapshots is not None:
+            return self.snapshots.ledger.at(t)
+        return self.repo.stakes if self.repo.ledger_valid else None
 
     def signature_ok(self) -> Callable[[Vote], bool] | None:
         return self.signatures.checker() if self.signatures is not None else None
@@ -218,6 +227,11 @@ def evaluate(world: World, as_of: int, *, signature_ok: Callable[[Vote], bool] |
     governance, ledger = _inputs(world)
     states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok,
                             delegations=world.delegations)
+    changed = _content_at_voting_start(world, proposals, facts, states)
+    if changed:  # only after a forced edit past VS: decide from the content the voters saw
+        facts.update(changed)
+        states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok,
+                                delegations=world.delegations)
     for n, st in states.items():
         # Callers read the content votes bind to from the facts: the version in force at VS.
         if st.voting_start is not None and facts[n].content_versions:
@@ -229,6 +243,34 @@ def evaluate(world: World, as_of: int, *, signature_ok: Callable[[Vote], bool] |
     if world.snapshots is not None and world.snapshots.git:
         diags += _bot_field_findings(proposals, states, as_of)
     return Evaluation(as_of, states, facts, proposals, timeline, tuple(diags))
+
+
+def _content_at_voting_start(
+    world: World, proposals: Mapping[int, Proposal], facts: Mapping[int, NEPFacts], states: Mapping[int, NEPState]
+) -> dict[int, NEPFacts]:
+    """Facts whose content-derived fields differ in the committed version in force at VS (SPEC 2)."""
+    snaps = world.snapshots
+    if snaps is None or not snaps.git:
+        return {}
+    out: dict[int, NEPFacts] = {}
+    for n, st in states.items():
+        if st.voting_start is None:
+            continue
+        chosen: Proposal | None = None
+        for v in snaps.neps.get(proposals[n].path, ()):
+            if v.clock > st.voting_start:
+                break
+            if v.proposal is not None:
+                chosen = v.proposal
+        if chosen is None or chosen is proposals[n]:
+            continue
+        up = chosen.upgrade_path
+        new = replace(facts[n], supersedes=chosen.supersedes, parameter_changes=chosen.parameter_changes,
+                      grace_period_days=up.grace_period_days if up else 0,
+                      target_version=up.target_version if up else "")
+        if new != facts[n]:
+            out[n] = new
+    return out
 
 
 def _bot_field_findings(

@@ -2,8 +2,8 @@
 
 It turns the first-parent history of the processed ref into plain data
 (``History``): every commit with its *clock* (SPEC 4: committer time, never
-moving backwards), every change of a file under ``neps/``, ``votes/`` and ``delegations/`` and
-of ``governance.yaml`` and ``stakes/ledger.yaml``, and the ``status`` each
+moving backwards), every change of a file under ``neps/``, ``votes/`` and
+``delegations/`` and of ``governance.yaml`` and ``stakes/ledger.yaml``, and the ``status`` each
 version of a ``neps/*.md`` file declared. From that, inclusion times, first
 included contents, T0 / withdrawal times and "file F as of t" (``blob_at``)
 are pure lookups at any ``as_of``.
@@ -54,7 +54,7 @@ GOVERNANCE_PATH = "governance.yaml"
 LEDGER_PATH = "stakes/ledger.yaml"
 TRACKED_PREFIXES: tuple[str, ...] = ("neps/", "votes/", "delegations/", GOVERNANCE_PATH, LEDGER_PATH)
 #: Bump when the meaning of the cached data changes.
-CACHE_FORMAT = 3  # 3: delegations/ is tracked
+CACHE_FORMAT = 3
 
 
 

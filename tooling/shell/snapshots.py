@@ -161,7 +161,10 @@ def read_snapshots(
         return Snapshots(Versions.always(repo.governance), ledger, {}, False)
     nep_versions, nep_blobs = _nep_versions(repo, history)
     paths = (LEDGER_PATH,) if governance is not None else (GOVERNANCE_PATH, LEDGER_PATH)
-    input_blobs = {b for p in paths for _, _, b in history.versions(p, FAR_FUTURE) if b} - {repo.ledger_blob}
+    input_blobs = {b for p in paths for _, _, b in history.versions(p, FAR_FUTURE) if b}
+    if repo.ledger_valid:
+        # The work tree's valid ledger is already parsed (``known`` below): its blob need not be read again.
+        input_blobs -= {repo.ledger_blob}
     blobs = read_blobs(Path(root), input_blobs | nep_blobs) if input_blobs or nep_blobs else {}
     if governance is None:
         governance = _versions_of(GOVERNANCE_PATH, history, blobs, governance_from_bytes)

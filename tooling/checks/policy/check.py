@@ -27,6 +27,7 @@ from tooling.checks.policy.votes import check_vote
 from tooling.core.delegation import JudgedVersion
 from tooling.core.diagnostics import Diagnostic, sort_key
 from tooling.core.model import NEPState
+from tooling.shell.evaluate import World
 
 
 @dataclass
@@ -77,6 +78,7 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
         signatures.save()
         states = ev.states
         ctx = Context(as_of, base_snap, head_snap, ev.states, ev.proposals, ev.facts, history,
+                      ledger_at=base_world.ledger_at, network_for=lambda nep: _network_at_t0(base_world, ev.states.get(nep)),
                       delegations=delegations)
     findings = found(*tree_findings(raw_changes))
     findings += _control(base_snap, head_snap, states, as_of)
@@ -112,6 +114,14 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
             notes[nep].append(text)
     return PolicyResult(diags, sources, summarize(base_sha, head_sha, as_of, changes, diags, ctx, notes,
                                                   list(findings.votes)), changes)
+
+
+def _network_at_t0(world: World, st: NEPState | None) -> str | None:
+    """The network a NEP's votes are judged against: governance.yaml as of its T0 (SPEC 2), as the tally does."""
+    if st is None or st.submitted is None or world.snapshots is None:
+        return None
+    governance = world.snapshots.governance.at(st.submitted)
+    return governance.network if governance is not None else None
 
 
 def _in_process(path: str) -> bool:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
 
 from tooling.checks.policy.snapshot import Snapshot
 from tooling.core.delegation import JudgedVersion
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.instants import format_instant
 from tooling.core.lifecycle import NEPFacts
-from tooling.core.model import NEPState, Proposal
+from tooling.core.model import NEPState, Proposal, StakeEntry
 from tooling.core.stakes import Snapshot as StakeSnapshot
 from tooling.shell.history import History
 
@@ -51,6 +51,10 @@ class Context:
     base_first: Mapping[int, Proposal]  # number -> the file the lifecycle follows on the base
     facts: Mapping[int, NEPFacts]  # number -> lifecycle facts on the base
     history: History
+    #: The base's ledger as of an instant (history is the record, SPEC 2); None when no valid version exists.
+    ledger_at: Callable[[int], tuple[StakeEntry, ...] | None] = lambda t: None
+    #: The network in force for a NEP (governance as of its T0).
+    network_for: Callable[[int], str | None] = lambda nep: None
     #: Stake snapshots of the base by voting start, filled on first use (a memo, not a finding).
     stake_snapshots: dict[int, StakeSnapshot] = field(default_factory=dict)
     #: The base's delegation files, judged along its history (SPEC 11).

@@ -74,7 +74,7 @@ def judge_added_vote(ctx: Context, path: str, parsed: ParsedVote, nep: int,
     from tooling.core.votes import verify_vote
 
     assert ctx.base.repo is not None
-    network = ctx.base.repo.governance.network
+    network = ctx.network_for(nep) or ctx.base.repo.governance.network
     # The content at voting start, as the tally binds it: main's file as of VS (a later change is
     # refused, and even one forced through does not move what the votes bind to).
     f = ctx.facts.get(nep)
@@ -82,7 +82,7 @@ def judge_added_vote(ctx: Context, path: str, parsed: ParsedVote, nep: int,
     assert st.voting_start is not None and st.voting_end is not None
     snapshot = ctx.stake_snapshots.get(st.voting_start)
     if snapshot is None:
-        snapshot = ctx.stake_snapshots[st.voting_start] = stakes_mod.snapshot(ctx.base.repo.stakes, st.voting_start)
+        snapshot = ctx.stake_snapshots[st.voting_start] = stakes_mod.snapshot(ctx.ledger_at(st.voting_start) or (), st.voting_start)
     error = "; ".join(d.message for d in parsed.diagnostics) or None
     res = judge_vote(VoteFile(path, parsed.vote, ctx.as_of, error), nep=nep, network=network,
                      content_hash=content_hash, voting_start=st.voting_start, voting_end=st.voting_end,

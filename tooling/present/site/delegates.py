@@ -1,6 +1,6 @@
 """The site's delegates page and ``api/delegates.json`` (SPEC 11): who carries how much delegated stake.
 
-Kept apart from ``present.site`` so the delegation parts stay small; the page
+Kept in a module of its own so the delegation parts stay small; the page
 uses the site's templates and formatting filters.
 """
 

@@ -1,0 +1,99 @@
+"""The shell of the site: ``write_site`` (atomic replacement of the output folder) and ``build``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Mapping
+
+from tooling.present.site.model import SiteInput
+from tooling.present.site.render import render_site
+
+def _check_rel_path(rel: str) -> None:
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"site file path must be relative and normalised: {rel!r}")
+
+
+SITE_MARKER = ".nep-site"
+
+
+def write_site(files: Mapping[str, bytes], out: Path) -> None:
+    """Write the site into ``out``, replacing what was there in one step.
+
+    The files are written into a temporary folder beside ``out`` (same file
+    system), which then takes ``out``'s place; a reader never sees a half-built
+    site, and a failed build leaves the old site untouched.
+    """
+    out = Path(out)
+    for rel in files:
+        _check_rel_path(rel)
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise ValueError(f"output path exists and is not a folder: {out}")
+    # Replacing a folder deletes what it held: only ever replace a site this tool built
+    # (marked by SITE_MARKER), never a checkout, neps/ or anyone's documents.
+    if out.is_dir() and any(out.iterdir()) and not (out / SITE_MARKER).is_file():
+        raise ValueError(
+            f"{out} is not empty and was not built by `nep site build` (no {SITE_MARKER} in it); "
+            "choose an empty or new folder for --out (default: _site)")
+    parent = out.parent if str(out.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    old: Path | None = None
+    try:
+        os.chmod(tmp, 0o755)
+        (tmp / SITE_MARKER).write_text("Built by `nep site build`; this folder is replaced on every build.\n",
+                                        encoding="utf-8")
+        for rel in sorted(files):
+            target = tmp / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(files[rel])
+        if out.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
+            os.rmdir(old)
+            os.replace(out, old)
+        try:
+            os.replace(tmp, out)
+        except OSError:
+            if old is not None:
+                os.replace(old, out)
+                old = None
+            raise
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: str = "") -> int:
+    """``nep site build``: read the repository at ``as_of``, render, write; returns the number of files.
+
+    Proposals the lifecycle cannot evaluate (invalid type or number) are left
+    out, as ``nep status`` leaves them out; ``nep validate`` reports them.
+    """
+    from tooling.shell.evaluate import evaluate, gather
+
+    from tooling.present.site.delegates import delegates_at
+
+    world = gather(Path(root))
+    ev = evaluate(world, as_of)
+    world.save_caches()
+    delegates = delegates_at(world, as_of)
+    proposals = [ev.proposals[n] for n in sorted(ev.proposals) if n in ev.states]
+    files = render_site(
+        SiteInput(
+            as_of=as_of,
+            governance=ev.timeline.genesis,
+            proposals=proposals,
+            states=ev.states,
+            protocol=ev.protocol(),
+            base_url=base_url,
+            repo_url=repo_url,
+            delegates=delegates,
+        )
+    )
+    write_site(files, out)
+    return len(files)
