@@ -78,3 +78,18 @@ def test_future_timestamp_and_stale_are_notices(repo, capsys) -> None:
     old = signed("ada", "cy", VS - 10)  # an older signed delegation replayed
     repo.write(old.path, render_delegation_file(old))
     assert codes(capsys, repo, VS + HOUR) == {"delegation-not-in-force": "notice", "exit": "0"}
+
+
+def test_hostile_delegation_files_are_findings_never_a_crash(repo, capsys) -> None:
+    """Non-UTF-8 bytes, a NUL, a huge file, a link, a folder named like a file: findings and exit 1, never exit 2."""
+    import os
+
+    (repo.path / "delegations").mkdir()
+    (repo.path / f"delegations/{node('ada')}.yaml").write_bytes(b"\xff\xfe delegator: \x00")
+    (repo.path / f"delegations/{node('bob')}.yaml").write_bytes(b"delegator: " + b"9" * (2 << 20))
+    (repo.path / f"delegations/{node('cy')}.yaml").mkdir()
+    os.symlink("/etc/passwd", repo.path / f"delegations/{node('dee')}.yaml")
+    (repo.path / "delegations/notes.txt").write_text("not a delegation\n")
+    found = codes(capsys, repo, VS)
+    assert found["exit"] == "1" and found.get("not-a-file") == "error"
+    assert {"not-utf8", "file-too-large"} <= set(found), found

@@ -62,6 +62,9 @@ def check_delegations(root: Path, world: World, as_of: int, wanted: Callable[[st
     for path, raw in work_tree_files(root).items():
         if not wanted(path):
             continue
+        if raw is None:
+            out.append(rule("not-a-file").at(path, (1, 1), f"{path} is a link or a folder; it is not read"))
+            continue
         parsed, code, at = judge_file(world, path, raw, as_of)
         if code is None:
             continue

@@ -72,16 +72,16 @@ def read_delegations(
     return out
 
 
-def work_tree_files(root: Path) -> dict[str, bytes]:
-    """The work tree's ``delegations/*.yaml`` files (regular files only; links are never followed)."""
+def work_tree_files(root: Path) -> dict[str, bytes | None]:
+    """The work tree's ``delegations/*.yaml`` files; None for a link or folder of that name (never followed)."""
     base = Path(root) / "delegations"
     if not base.is_dir() or base.is_symlink():
         return {}
-    out: dict[str, bytes] = {}
+    out: dict[str, bytes | None] = {}
     for entry in sorted(base.iterdir()):
         rel = f"delegations/{entry.name}"
-        if DELEGATION_PATH.match(rel) and entry.is_file() and not entry.is_symlink():
-            out[rel] = entry.read_bytes()
+        if DELEGATION_PATH.match(rel):
+            out[rel] = entry.read_bytes() if entry.is_file() and not entry.is_symlink() else None
     return out
 
 
