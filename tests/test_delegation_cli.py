@@ -123,3 +123,29 @@ def test_a_delegate_without_stake_may_vote(repo, tmp_path: Path, capsys) -> None
 def test_delegations_text_without_any(repo, capsys) -> None:
     code, out, _ = run(capsys, "delegations", "--repo", str(repo.path), "--at", str(VS))
     assert code == 0 and "No delegation is in force" in out
+
+
+def test_validate_accepts_a_pending_vote_of_a_delegate_without_stake(repo, tmp_path: Path, capsys) -> None:
+    assert delegate(capsys, repo, tmp_path, "ada", node("eve"), "--force")[0] == 0
+    repo.commit("ada delegates to eve", at=VS - HOUR)
+    code, _, err = run(capsys, "vote", "1", "yes", "--key", keyfile(tmp_path, "eve"), "--repo", str(repo.path),
+                       "--at", str(VS + HOUR), "-y")
+    assert code == 0, err
+    code, out, _ = run(capsys, "validate", "--repo", str(repo.path), "--at", str(VS + HOUR), "--format", "json")
+    assert code == 0 and not [d for d in json.loads(out)["diagnostics"] if d["severity"] == "error"]
+
+
+def test_an_own_vote_overrides_the_delegation_in_the_tally(repo, tmp_path: Path, capsys) -> None:
+    from nepfixtures import VE, content_hash, vote_file
+
+    assert delegate(capsys, repo, tmp_path, "ada", node("bob"))[0] == 0
+    repo.commit("ada delegates to bob", at=VS - HOUR)
+    chash = content_hash(nep_text(1, status="review"))
+    for who, choice in (("bob", "yes"), ("ada", "no")):
+        path, text = vote_file(who, 1, choice, VS + HOUR, chash)
+        repo.write(path, text)
+    repo.commit("ada and bob vote", at=VS + HOUR)
+    code, out, _ = run(capsys, "tally", "1", "--repo", str(repo.path), "--at", str(VE), "--format", "json")
+    doc = json.loads(out)
+    assert (doc["yes"], doc["no"]) == ("2000", "5000")
+    assert all(v["delegators"] == [] for v in doc["votes"])
