@@ -24,7 +24,6 @@ from tooling.checks.policy.snapshot import (
 from tooling.checks.policy.summary import CHANGE_WORDS, PolicySummary, summarize
 from tooling.checks.policy.tree import RawChange, read_raw_changes, tree_findings
 from tooling.checks.policy.votes import check_vote
-from tooling.core.delegation import JudgedVersion
 from tooling.core.diagnostics import Diagnostic, sort_key
 from tooling.core.model import NEPState
 from tooling.shell.evaluate import World
@@ -67,19 +66,17 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
     sources: dict[str, str] = dict(base_snap.repo.sources) if base_snap.repo is not None else {}
 
     states: Mapping[int, NEPState] = {}
-    delegations: Mapping[str, tuple[JudgedVersion, ...]] = {}
     ctx: Context | None = None
     if base_snap.repo is not None:
         # Verdicts are kept in the cache folder, outside the work tree (shell.caches): a warm run verifies only new votes.
         signatures = SignatureCache.load(caches.cache_dir(root) or caches.UNUSABLE, root)
         base_world = world_of(root, base_snap, history)
-        delegations = base_world.delegations
         ev = evaluate(base_world, as_of, signature_ok=signatures.checker())
         signatures.save()
         states = ev.states
         ctx = Context(as_of, base_snap, head_snap, ev.states, ev.proposals, ev.facts, history,
                       ledger_at=base_world.ledger_at, network_for=lambda nep: _network_at_t0(base_world, ev.states.get(nep)),
-                      delegations=delegations)
+                      delegations=base_world.delegations)
     findings = found(*tree_findings(raw_changes))
     findings += _control(base_snap, head_snap, states, as_of)
 
@@ -100,7 +97,7 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
         if c.utf8 and is_delegation_path(c.path):
             entry = head_entries.get(c.path)
             raw = blobs.get(entry.sha) if entry is not None and entry.is_regular else None
-            findings += check_delegation(ctx, c.status, c.path, raw, delegations)
+            findings += check_delegation(ctx, c.status, c.path, raw)
 
     # Delegation files are judged above from the head's bytes (validate reads a work tree's).
     selected = {c.path for c in raw_changes if c.status != "D" and c.utf8 and c.path in head_entries

@@ -9,11 +9,9 @@ first inclusion stands), so it changes nothing and is not refused.
 
 from __future__ import annotations
 
-from typing import Mapping
-
 from tooling.checks.policy.context import Context, Findings, found
 from tooling.checks.policy.rules import r
-from tooling.core.delegation import DelegationVersion, JudgedVersion, delegation_in_force, judge_version, signature_checker
+from tooling.core.delegation import DelegationVersion, delegation_in_force, judge_version, signature_checker
 from tooling.core.model import DelegationCode
 from tooling.parse.delegations import DELEGATION_PATH, parse_delegation
 from tooling.shell.delegations import blob_id
@@ -46,10 +44,9 @@ def is_delegation_path(path: str) -> bool:
     return path.startswith(PREFIX)
 
 
-def check_delegation(ctx: Context, status: str, path: str, raw: bytes | None,
-                     delegations: Mapping[str, tuple[JudgedVersion, ...]] | None = None) -> Findings:
+def check_delegation(ctx: Context, status: str, path: str, raw: bytes | None) -> Findings:
     """Findings for one changed path under ``delegations/`` (``raw``: the head's bytes; None if unreadable)."""
-    judged = tuple((delegations or {}).get(path, ()))
+    judged = tuple(ctx.delegations.get(path, ()))
     if status == "D":
         if not DELEGATION_PATH.match(path):
             return Findings()
