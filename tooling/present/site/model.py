@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence, Mapping
 
+from tooling.core.delegates import DelegationsReport
 from tooling.core.model import Governance, NEPState, NEPStatus, NEPType, Proposal, ProtocolState
 
 def _default_site_dir() -> Path:
@@ -95,6 +96,8 @@ class SiteInput:
     protocol: ProtocolState
     base_url: str = ""
     repo_url: str = ""
+    #: Delegations in force at as_of (SPEC 11); None: no delegates page.
+    delegates: DelegationsReport | None = None
 
 def page_name(nep: int) -> str:
     return f"nep-{nep:04d}.html"

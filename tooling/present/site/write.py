@@ -82,11 +82,14 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: st
     from tooling.checks.names import non_utf8_vote_files
     from tooling.shell.evaluate import evaluate, gather
 
+    from tooling.present.site.delegates import delegates_at
+
     world = gather(Path(root))
     if warn is not None and (unreadable := non_utf8_vote_files(world)):
         warn(unreadable, world.repo.sources)
     ev = evaluate(world, as_of)
     world.save_caches()
+    delegates = delegates_at(world, as_of)
     proposals = [ev.proposals[n] for n in sorted(ev.proposals) if n in ev.states]
     files = render_site(
         SiteInput(
@@ -97,6 +100,7 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: st
             protocol=ev.protocol(),
             base_url=base_url,
             repo_url=repo_url,
+            delegates=delegates,
         )
     )
     write_site(files, out)
