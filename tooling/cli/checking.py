@@ -8,8 +8,8 @@ import sys
 from typing import Any
 
 from tooling.cli.common import (
-    EXIT_ERRORS, EXIT_OK, Failure, UsageError, as_of, command, emit, info, render_diags, repo_config, root, with_sources,
-    world,
+    EXIT_ERRORS, EXIT_OK, Failure, UsageError, as_of, command, emit, info, render_diags, repo_config, root,
+    with_sources, world,
 )
 
 FORMATS = ("text", "json", "github")
