@@ -26,7 +26,7 @@ def _vote(token: str = "voter-1", *, reason: str = "ok", timestamp: int = 1_767_
 
 @pytest.fixture
 def counted(monkeypatch):
-    """Counts calls to the underlying verify_vote while keeping its verdicts."""
+    """Counts calls to the underlying verification while keeping its verdicts."""
     calls: list[str] = []
     real = votes.verify_vote
 
@@ -35,6 +35,14 @@ def counted(monkeypatch):
         return real(vote, key_cache=key_cache)
 
     monkeypatch.setattr(votes, "verify_vote", spy)
+    # The cache verifies the digest of the payload it built for the key (one payload per vote).
+    real_digest = sigcache.verify_digest
+
+    def spy_digest(public_key, signature, digest, *, key_cache=None):
+        calls.append(str(public_key))
+        return real_digest(public_key, signature, digest, key_cache=key_cache)
+
+    monkeypatch.setattr(sigcache, "verify_digest", spy_digest)
     return calls
 
 

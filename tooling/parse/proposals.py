@@ -54,8 +54,12 @@ class ParsedNEP:
     text: str | None
 
 
-def parse_nep(path: str, raw: bytes) -> ParsedNEP:
-    """Decode, split, load and schema-check a NEP file."""
+def parse_nep(path: str, raw: bytes, *, check_schema: bool = True) -> ParsedNEP:
+    """Decode, split, load and schema-check a NEP file.
+
+    ``check_schema=False``: the caller knows these bytes passed the schema (a
+    cache by blob id) or only wants the proposal; the check adds findings only.
+    """
     try:
         text = decode(raw)
         fm = split_front_matter(text)
@@ -67,7 +71,7 @@ def parse_nep(path: str, raw: bytes) -> ParsedNEP:
         d = rule("schema-type").at(path, (2, 1), "front matter must be a mapping of keys to values",
                                    "write 'key: value' lines between the '---' delimiters")
         return ParsedNEP(None, (d,), text)
-    diags = schemas.check("nep", data, loaded.positions, path)
+    diags = schemas.check("nep", data, loaded.positions, path) if check_schema else []
     proposal = build_proposal(path, data, loaded.positions, fm.body, fm.body_line, text)
     return ParsedNEP(proposal, tuple(diags), text)
 

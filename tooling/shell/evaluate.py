@@ -42,6 +42,8 @@ class World:
     signatures: Any = None
     #: What history fixes (``gather`` fills it); None: the files as they are stand for every instant.
     snapshots: Snapshots | None = None
+    #: Parses by blob id (``shell.objcache``); None when caches are off.
+    objects: Any = None
     _folders: dict[str, list[str]] | None = None
 
     def vote_paths(self, folder: str) -> list[str]:
@@ -68,8 +70,15 @@ class World:
     def save_caches(self) -> None:
         """Write what this run learned back to the cache folder (never an error, never in the work tree)."""
         if self.signatures is not None:
+            if self.objects is not None:
+                self.objects.record_verdicts(self.signatures.known)
             try:
                 self.signatures.save()
+            except OSError:
+                pass
+        if self.objects is not None:
+            try:
+                self.objects.save()
             except OSError:
                 pass
 
@@ -86,7 +95,12 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
         history = read_history(root, cache_dir=cache_dir) if git else EMPTY_HISTORY
     in_git = git or bool(history.commits)
     governance = governance_versions(root, history) if in_git else None
-    repo = load_repository(root, governance.at(FAR_FUTURE) if governance is not None else None)
+    objects = None
+    if cache_dir is not None:
+        from tooling.shell.objcache import ObjectCache
+
+        objects = ObjectCache.load(cache_dir, root if git else None)
+    repo = load_repository(root, governance.at(FAR_FUTURE) if governance is not None else None, objects)
     committed: dict[str, ParsedVote] = {}
     want: dict[str, str] = {}
     for path in history.paths("votes/", FAR_FUTURE):
@@ -98,13 +112,15 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
         for path, blob in want.items():
             if blob in blobs and VOTE_PATH.match(path):
                 committed[path] = parse_vote(path, blobs[blob])
-    snapshots = read_snapshots(root, repo, history, in_git, governance)
+    snapshots = read_snapshots(root, repo, history, in_git, governance, objects)
     signatures = None
     if cache_dir is not None:
         from tooling.shell.sigcache import SignatureCache
 
         signatures = SignatureCache.load(cache_dir, root if git else None)
-    return World(repo, history, in_git, committed, signatures=signatures, snapshots=snapshots)
+        if objects is not None:
+            signatures.known.update(objects.verdicts())
+    return World(repo, history, in_git, committed, signatures=signatures, snapshots=snapshots, objects=objects)
 
 
 @dataclass(frozen=True)

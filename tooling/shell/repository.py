@@ -11,7 +11,7 @@ import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from tooling.parse import schemas
 from tooling.core.diagnostics import Diagnostic
@@ -20,6 +20,9 @@ from tooling.core.model import Governance, Proposal, Rewards, StakeEntry, Track
 from tooling.parse.proposals import NEP_PATH, VOTE_PATH, ParsedVote, load_error, parse_nep, parse_vote
 from tooling.core.catalog import rule
 from tooling.parse.yamlio import MAX_FILE_BYTES, LoadError, decode, load_yaml
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tooling.shell.objcache import ObjectCache
 
 
 class RepositoryError(Exception):
@@ -144,13 +147,23 @@ def load_ledger(root: Path) -> tuple[tuple[StakeEntry, ...] | None, list[Diagnos
     return entries, diags, text
 
 
-def _load_ledger(root: Path) -> tuple[tuple[StakeEntry, ...] | None, list[Diagnostic], str | None, str | None]:
+def _load_ledger(
+    root: Path, objects: ObjectCache | None = None
+) -> tuple[tuple[StakeEntry, ...] | None, list[Diagnostic], str | None, str | None]:
     rel = "stakes/ledger.yaml"
     diags: list[Diagnostic] = []
     raw = _read_regular(root / rel, rel, diags, MAX_LEDGER_BYTES)
     if raw is None:
         return None, diags, None, None
-    return (*ledger_from_bytes(raw, rel), blob_id(raw))
+    blob = blob_id(raw)
+    if objects is not None:
+        cached = objects.ledger(blob)
+        if cached is not None:  # the same bytes parsed valid before: only the text is needed
+            return cached, [], decode(raw, MAX_LEDGER_BYTES), blob
+    entries, found, text = ledger_from_bytes(raw, rel)
+    if objects is not None and entries is not None:
+        objects.remember_ledger(blob, entries)
+    return entries, found, text, blob
 
 
 def ledger_from_bytes(
@@ -219,12 +232,18 @@ def classify(path: str) -> str:
     return "unknown"
 
 
-def load_repository(root: Path, fallback_governance: Governance | None = None) -> Repository:
+def load_repository(
+    root: Path, fallback_governance: Governance | None = None, objects: ObjectCache | None = None
+) -> Repository:
     """Load every file the process reads. Raises RepositoryError without a usable governance.yaml.
 
     In a git checkout the caller passes the last valid committed governance as
     ``fallback_governance``: an invalid work-tree file is then reported (its
     findings stay in ``diagnostics``) but changes nothing (SPEC 2).
+
+    ``objects`` (warm runs): parses by blob id. A file git's index says is
+    unchanged is then not opened when its parse is cached (``shell.index``);
+    the result is the same ``Repository`` either way.
     """
     root = Path(root)
     governance, gdiags, gtext = load_governance(root)
@@ -237,7 +256,12 @@ def load_repository(root: Path, fallback_governance: Governance | None = None) -
         governance = fallback_governance
     else:
         gdiags = []
-    ledger, sdiags, stext, ledger_blob = _load_ledger(root)
+    ledger, sdiags, stext, ledger_blob = _load_ledger(root, objects)
+    clean: dict[str, str] = {}
+    if objects is not None and (root / ".git").exists():
+        from tooling.shell.index import clean_blobs
+
+        clean = clean_blobs(root, ("neps", "votes"))
     stakes = ledger or ()
     if stext is not None:
         sources["stakes/ledger.yaml"] = stext
@@ -260,12 +284,23 @@ def load_repository(root: Path, fallback_governance: Governance | None = None) -
             if kind == "unknown":
                 diags.append(rule("unknown-file").at(rel, (1, 1), f"{rel} is not a NEP or vote file"))
                 continue
+            known = clean.get(rel)
+            if kind == "vote" and known is not None and objects is not None:
+                cached = objects.vote(rel, known)
+                if cached is not None:
+                    votes[rel] = cached
+                    vote_blobs[rel] = known
+                    continue
             raw = _read_regular(root / rel, rel, diags)
             if raw is None:
                 continue
+            blob = known or blob_id(raw)
             if kind == "nep":
-                parsed = parse_nep(rel, raw)
-                nep_blobs[rel] = blob_id(raw)
+                checked = objects is not None and objects.nep_schema_clean(rel, blob)
+                parsed = parse_nep(rel, raw, check_schema=not checked)
+                nep_blobs[rel] = blob
+                if objects is not None and not checked and not parsed.diagnostics and parsed.proposal is not None:
+                    objects.remember_nep_clean(rel, blob)
                 diags.extend(parsed.diagnostics)
                 if parsed.text is not None:
                     sources[rel] = parsed.text
@@ -273,7 +308,9 @@ def load_repository(root: Path, fallback_governance: Governance | None = None) -
                     proposals.append(parsed.proposal)
             else:
                 pv = parse_vote(rel, raw)
-                vote_blobs[rel] = blob_id(raw)
+                vote_blobs[rel] = blob
+                if objects is not None:
+                    objects.remember_vote(blob, pv)
                 votes[rel] = pv
                 if pv.text is not None:
                     sources[rel] = pv.text

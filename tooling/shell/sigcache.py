@@ -27,6 +27,7 @@ from tooling.shell import caches
 
 from tooling.core import votes as _votes
 from tooling.core.model import Vote
+from tooling.crypto.signatures import verify_digest
 
 #: Bump when verify_vote's verdict for the same bytes changes (a new rule on signatures).
 FORMAT = 1
@@ -50,13 +51,23 @@ def signature_key(vote: Vote) -> bytes:
 
     Raises TypeError/ValueError for a vote whose fields cannot form a payload.
     """
-    payload = _votes.canonical_json(_votes.payload_of(vote)).encode("utf-8", "surrogatepass")
+    return _key_and_digest(vote)[0]
+
+
+def _key_and_digest(vote: Vote) -> tuple[bytes, bytes | None]:
+    """The cache key and the 32 bytes ECDSA signs (None: the payload has no UTF-8 form), from one payload."""
+    text = _votes.canonical_json(_votes.payload_of(vote))
+    payload = text.encode("utf-8", "surrogatepass")
+    try:
+        digest: bytes | None = hashlib.sha256(text.encode("utf-8")).digest()
+    except UnicodeEncodeError:
+        digest = None
     h = hashlib.sha256()
     for part in (payload, str(vote.public_key).encode("utf-8", "surrogatepass"),
                  str(vote.signature).encode("utf-8", "surrogatepass")):
         h.update(len(part).to_bytes(8, "big"))
         h.update(part)
-    return h.digest()
+    return h.digest(), digest
 
 
 class SignatureCache:
@@ -72,6 +83,8 @@ class SignatureCache:
         self._dirty = False
         self.hits = 0
         self.misses = 0
+        #: Verdicts by vote for this run: preloaded from the parse cache, filled by ``checker()``.
+        self.known: dict[Vote, bool] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -97,9 +110,18 @@ class SignatureCache:
         entries = self._entries
         used = self._used
 
+        known = self.known
+
         def check(vote: Vote) -> bool:
             try:
-                key = signature_key(vote)
+                verdict = known.get(vote)
+            except TypeError:  # a field that is no plain value cannot key anything
+                return _votes.verify_vote(vote, key_cache=key_cache)
+            if verdict is not None:  # this very vote file was judged before (``shell.objcache``)
+                self.hits += 1
+                return verdict
+            try:
+                key, digest = _key_and_digest(vote)
             except (TypeError, ValueError, UnicodeError):
                 # Not a well-formed vote: verify_vote says no, and there is nothing to key it by.
                 return _votes.verify_vote(vote, key_cache=key_cache)
@@ -107,11 +129,14 @@ class SignatureCache:
             verdict = entries.get(key)
             if verdict is not None:
                 self.hits += 1
-                return verdict
-            verdict = bool(_votes.verify_vote(vote, key_cache=key_cache))
-            entries[key] = verdict
-            self._dirty = True
-            self.misses += 1
+            else:
+                # The payload is built once: its digest is what the signature covers.
+                verdict = digest is not None and verify_digest(vote.public_key, vote.signature, digest,
+                                                               key_cache=key_cache)
+                entries[key] = verdict
+                self._dirty = True
+                self.misses += 1
+            known[vote] = verdict
             return verdict
 
         return check

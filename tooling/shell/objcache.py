@@ -1,0 +1,177 @@
+"""Parses cached by git blob id, so a warm run neither opens nor parses a file it has seen.
+
+What a file parses to is a function of its bytes (and, for findings, its
+path) and of the tool's code; a blob id names the bytes. The cache keeps:
+
+- ``votes``: blob id -> the nine fields of a vote file in the canonical
+  layout (only clean parses: a file with findings is always read again, so
+  its findings and source lines come from the file itself), with the verdict
+  on its signature once one was computed;
+- ``ledgers``: blob id -> the entries of a valid ledger (node, amount as
+  written, since, locked_until);
+- ``neps``: "path NUL blob id" of NEP files whose front matter passed the
+  schema, so that check is not run again (the file is still read and parsed).
+
+One JSON file in the cache folder (``shell.caches``: never the work tree),
+named by the format and the digest of the tool's code, behind a CRC-32 and
+length header that catches a damaged file (trust comes from where the file
+lives, not from the checksum). A damaged, linked or tracked file reads as
+empty. Only the entries a run used are written back, so it cannot grow
+without bound. No output depends on it: a miss parses the bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from decimal import Decimal
+from pathlib import Path
+
+from tooling.core.model import Choice, StakeEntry, Vote
+from tooling.parse.proposals import ParsedVote
+from tooling.shell import caches
+
+FORMAT = 1
+_MAGIC = b"NEPOBJ1 "
+_LIMIT = 1 << 30
+_VERDICT = {None: 2, False: 0, True: 1}
+
+
+def file_name() -> str:
+    return caches.entry_name("objects", str(FORMAT)) + ".json"
+
+
+class ObjectCache:
+    """Parses by blob id for one run: look up, remember, and ``save()`` what was used."""
+
+    def __init__(self, cache_dir: Path | None, repo: Path | None = None,
+                 data: dict[str, dict[str, list]] | None = None) -> None:  # type: ignore[type-arg]
+        self.cache_dir = cache_dir
+        self.repo = repo
+        data = data or {}
+        self._votes: dict[str, list] = data.get("votes", {})  # type: ignore[type-arg]
+        self._ledgers: dict[str, list] = data.get("ledgers", {})  # type: ignore[type-arg]
+        self._neps: set[str] = set(data.get("neps", {}))
+        self._used_votes: dict[str, list] = {}  # type: ignore[type-arg]
+        self._used_ledgers: dict[str, list] = {}  # type: ignore[type-arg]
+        self._used_neps: set[str] = set()
+        self._dirty = False
+        #: Vote -> blob id, for the votes of this run (the verdicts to remember).
+        self._blob_of: dict[Vote, str] = {}
+
+    @classmethod
+    def load(cls, cache_dir: Path | None, repo: Path | None = None) -> ObjectCache:
+        if cache_dir is None:
+            return cls(None, repo)
+        raw = caches.read(repo, cache_dir, file_name(), _LIMIT)
+        return cls(cache_dir, repo, _parse(raw) if raw is not None else None)
+
+    # -- votes ---------------------------------------------------------------
+
+    def vote(self, path: str, blob: str) -> ParsedVote | None:
+        rec = self._votes.get(blob)
+        if rec is None:
+            return None
+        try:
+            nep, voter, pub, choice, ts, reason, chash, network, sig, _ = rec
+            vote = Vote(path=path, nep=nep, voter=voter, public_key=pub, choice=Choice(choice), timestamp=ts,
+                        reason=reason, content_hash=chash, network=network, signature=sig)
+        except (TypeError, ValueError):
+            return None  # a damaged record is a miss
+        self._used_votes[blob] = rec
+        self._blob_of[vote] = blob
+        return ParsedVote(vote, (), None, None)
+
+    def remember_vote(self, blob: str, parsed: ParsedVote) -> None:
+        v = parsed.vote
+        if v is None or parsed.diagnostics or parsed.text is not None or parsed.positions is not None:
+            return
+        rec = self._used_votes.get(blob)
+        if rec is None:
+            rec = [v.nep, v.voter, v.public_key, str(v.choice), v.timestamp, v.reason, v.content_hash, v.network,
+                   v.signature, 2]
+            self._used_votes[blob] = self._votes[blob] = rec
+            self._dirty = True
+        self._blob_of[v] = blob
+
+    def verdicts(self) -> dict[Vote, bool]:
+        """Signature verdicts already known for this run's votes."""
+        out: dict[Vote, bool] = {}
+        for vote, blob in self._blob_of.items():
+            flag = self._votes[blob][9]
+            if flag in (0, 1):
+                out[vote] = flag == 1
+        return out
+
+    def record_verdicts(self, known: dict[Vote, bool]) -> None:
+        for vote, blob in self._blob_of.items():
+            verdict = known.get(vote)
+            rec = self._votes[blob]
+            if verdict is not None and rec[9] != _VERDICT[verdict]:
+                rec[9] = _VERDICT[verdict]
+                self._dirty = True
+
+    # -- ledgers -------------------------------------------------------------
+
+    def ledger(self, blob: str | None) -> tuple[StakeEntry, ...] | None:
+        rec = self._ledgers.get(blob) if blob else None
+        if rec is None:
+            return None
+        try:
+            entries = tuple(StakeEntry(n, Decimal(a), s, u) for n, a, s, u in rec)
+        except (TypeError, ValueError, ArithmeticError):
+            return None
+        self._used_ledgers[blob] = rec  # type: ignore[index]
+        return entries
+
+    def remember_ledger(self, blob: str, entries: tuple[StakeEntry, ...]) -> None:
+        if blob in self._used_ledgers:
+            return
+        rec = [[e.node, str(e.amount), e.since, e.locked_until] for e in entries]
+        self._used_ledgers[blob] = self._ledgers[blob] = rec
+        self._dirty = True
+
+    # -- NEP schema ----------------------------------------------------------
+
+    def nep_schema_clean(self, path: str, blob: str) -> bool:
+        key = f"{path}\0{blob}"
+        if key in self._neps:
+            self._used_neps.add(key)
+            return True
+        return False
+
+    def remember_nep_clean(self, path: str, blob: str) -> None:
+        key = f"{path}\0{blob}"
+        self._used_neps.add(key)
+        if key not in self._neps:
+            self._neps.add(key)
+            self._dirty = True
+
+    def save(self) -> None:
+        """Write what this run used, if anything new was learned; silent on failure."""
+        if self.cache_dir is None or not self._dirty:
+            return  # entries merely unused this run are not worth a write
+        body = json.dumps({"votes": self._used_votes, "ledgers": self._used_ledgers,
+                           "neps": dict.fromkeys(sorted(self._used_neps), 1)},
+                          separators=(",", ":"), ensure_ascii=True).encode("ascii")
+        header = _MAGIC + b"%08x %d\n" % (zlib.crc32(body), len(body))
+        caches.write(self.cache_dir, file_name(), header + body)
+        self._dirty = False
+
+
+def _parse(raw: bytes) -> dict[str, dict[str, list]] | None:  # type: ignore[type-arg]
+    if not raw.startswith(_MAGIC):
+        return None
+    head, sep, body = raw.partition(b"\n")
+    if not sep:
+        return None
+    try:
+        crc_text, size_text = head[len(_MAGIC):].split(b" ")
+        if int(size_text) != len(body) or int(crc_text, 16) != zlib.crc32(body):
+            return None
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in ("votes", "ledgers", "neps")):
+        return None
+    return data
