@@ -154,3 +154,40 @@ def test_the_index_shortcut_is_off_where_git_could_convert_bytes(tmp_path: Path)
     repo.delete(".gitattributes")
     repo.git("config", "core.autocrlf", "true")
     assert clean_blobs(repo.path, ("neps", "votes")) == {}
+
+
+def _check_pr(repo: GitRepo, capsys, base: str, head: str, at: int) -> str:
+    capsys.readouterr()
+    rc = main(["check-pr", "--repo", str(repo.path), "--base", base, "--head", head, "--at", str(at)])
+    captured = capsys.readouterr()
+    return f"{rc}\n{captured.out}\n{captured.err}"
+
+
+def test_check_pr_prints_the_same_warm_and_cold_and_verifies_each_signature_once(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    from tooling.shell import sigcache
+
+    repo = _repo(tmp_path)
+    repo.checkout("pr", create=True)
+    path, text = vote_file("bob", 1, "yes", VS + 500, H1)
+    repo.write(path, text)
+    repo.write("neps/nep-0002.md", nep_text(2, title="A retitled draft"))
+    repo.commit("a vote and a draft edit", at=VS + 600)
+    repo.checkout("main")
+    verified: list[str] = []
+    real = sigcache.verify_digest
+
+    def spy(public_key, signature, digest, *, key_cache=None):
+        verified.append(signature)
+        return real(public_key, signature, digest, key_cache=key_cache)
+
+    monkeypatch.setattr(sigcache, "verify_digest", spy)
+    monkeypatch.setenv("NEP_CACHE_DIR", str(tmp_path / "warm"))
+    cold = _check_pr(repo, capsys, "main", "pr", VS + 700)
+    assert sorted(verified) == sorted(set(verified))  # base and head share one verdict per vote
+    verified.clear()
+    warm = _check_pr(repo, capsys, "main", "pr", VS + 700)
+    assert verified == []
+    monkeypatch.setenv("NEP_CACHE_DIR", str(tmp_path / "other"))
+    assert warm == cold == _check_pr(repo, capsys, "main", "pr", VS + 700)

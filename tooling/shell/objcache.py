@@ -82,6 +82,10 @@ class ObjectCache:
         self._blob_of[vote] = blob
         return ParsedVote(vote, (), None, None)
 
+    def has_vote(self, blob: str) -> bool:
+        """Whether the vote parse of ``blob`` is cached (its bytes need not be read)."""
+        return blob in self._votes
+
     def remember_vote(self, blob: str, parsed: ParsedVote) -> None:
         v = parsed.vote
         if v is None or parsed.diagnostics or parsed.text is not None or parsed.positions is not None:
