@@ -25,6 +25,9 @@ def corpus_repo(tmp_path_factory):
     repo = tmp_path_factory.mktemp("corpus")
     shutil.copy(ROOT / "governance.yaml", repo / "governance.yaml")
     shutil.copytree(CORPUS, repo / "neps")
+    # An empty ledger: without one no NEP can be decided outside git (SPEC 2, exit 1).
+    (repo / "stakes").mkdir()
+    (repo / "stakes" / "ledger.yaml").write_text("entries: []\n", encoding="utf-8")
     return repo
 
 

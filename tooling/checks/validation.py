@@ -61,8 +61,11 @@ def validate(world: World, as_of: int, selected: Collection[str] | None = None, 
             out += check_proposal(p, ctx)
     out += [d for d in check_repository(world.repo.proposals, ctx) if wanted(d.file)]
     out += check_votes(world, ev, wanted, pending_votes=pending_votes)
-    # Outside git the file's own schema findings already say what is wrong with it.
-    out += [_as_error(d) for d in ev.diagnostics if wanted(d.file) and (world.git or d.slug != "input-invalid")]
+    # Outside git the file's own findings (schema, syntax) already say what is wrong with an invalid file;
+    # a missing one has none, so it is reported here.
+    reported = {d.file for d in out}
+    out += [_as_error(d) for d in ev.diagnostics
+            if wanted(d.file) and (world.git or d.slug != "input-invalid" or d.file not in reported)]
     return sorted(out, key=sort_key)
 
 

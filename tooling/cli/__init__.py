@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     for group in (checking, reading, writing, voting, misc):
         group.register(sub)
     _quiet_everywhere(p)
+    p.set_defaults(root_parser=p)
     return p
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from tooling.cli.common import EXIT_OK, emit
+from tooling.cli.common import EXIT_OK, UsageError, emit
 
 
 def register(sub: Any) -> None:
@@ -16,7 +16,8 @@ def register(sub: Any) -> None:
     b.add_argument("--votes", type=int, default=100_000, help="votes to generate (default: 100000)")
     b.add_argument("--commits", type=int, default=20_000, help="commits to generate (default: 20000)")
     b.add_argument("--nodes", type=int, default=2_000, help="staked nodes (default: 2000)")
-    b.add_argument("--format", choices=["text", "json"], default="text", help="output format (default: text)")
+    b.add_argument("--format", choices=["text", "json", "markdown"], default="text",
+                   help="output format (default: text; markdown is the table of the documentation)")
     b.add_argument("--workdir", default=None, metavar="DIR",
                    help="keep the synthetic repository here (default: a temporary folder)")
     b.set_defaults(func=cmd_bench)
@@ -31,17 +32,25 @@ def register(sub: Any) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from tooling.bench.runner import render_text, run_bench
+    from tooling.bench.common import BenchError
+    from tooling.bench.report import render_markdown, render_text
+    from tooling.bench.runner import run_bench
 
-    result = run_bench(neps=args.neps, votes=args.votes, commits=args.commits, nodes=args.nodes, workdir=args.workdir,
-                       log=sys.stderr)
-    emit(json.dumps(result, indent=2) + "\n" if args.format == "json" else render_text(result))
+    try:
+        result = run_bench(neps=args.neps, votes=args.votes, commits=args.commits, nodes=args.nodes,
+                           workdir=args.workdir, log=sys.stderr)
+    except BenchError as exc:
+        raise UsageError(str(exc)) from None
+    if args.format == "json":
+        emit(json.dumps(result, indent=2) + "\n")
+    else:
+        emit(render_markdown(result) if args.format == "markdown" else render_text(result))
     return EXIT_OK
 
 
 def cmd_completion(args: argparse.Namespace) -> int:
-    from tooling.cli import build_parser
     from tooling.present.completion import script
 
-    emit(script(args.shell, build_parser()))
+    # The whole parser is handed down by build_parser (no import back up into the package).
+    emit(script(args.shell, args.root_parser))
     return EXIT_OK

@@ -23,8 +23,22 @@ class Rule:
 
     def at(self, file: str, pos: Pos | tuple[int, int], message: str, hint: str | None = None) -> Diagnostic:
         line, col = (pos.line, pos.col) if isinstance(pos, Pos) else pos
-        file, message = (s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace") for s in (file, message))
-        return Diagnostic(self.code, self.slug, self.severity, file, line, col, message, hint or self.help)
+        return Diagnostic(self.code, self.slug, self.severity, printable(file), line, col, printable(message),
+                          printable(hint or self.help))
+
+
+def printable(text: str) -> str:
+    """``text`` as valid UTF-8: the bytes of a file name that is not UTF-8 (read as surrogate escapes) become
+    ``\\xNN``, so every renderer can print a finding about it and JSON output stays valid UTF-8."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogateescape" if all(
+            not ("\ud800" <= c <= "\udfff") or "\udc80" <= c <= "\udcff" for c in text) else "backslashreplace")
+        return raw.decode("utf-8", "backslashreplace")
 
 
 E, W, N = Severity.ERROR, Severity.WARNING, Severity.NOTICE

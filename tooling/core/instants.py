@@ -51,11 +51,20 @@ def parse_cli_instant(text: str) -> int:
     return value
 
 
+MIN_INSTANT = -62135596800  # 0001-01-01T00:00:00Z
+
+
+def utc(t: int) -> time.struct_time:
+    """``time.gmtime`` for any integer: an instant past 9999-12-31T23:59:59Z (a voting window of 10**40
+    hours can put one there) shows as that last instant, the far future of SPEC 2, instead of overflowing."""
+    return time.gmtime(min(max(t, MIN_INSTANT), MAX_INSTANT))
+
+
 def format_instant(t: int | None) -> str | None:
     if t is None:
         return None
-    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", utc(t))
 
 
 def format_date(t: int) -> str:
-    return time.strftime("%Y-%m-%d", time.gmtime(t))
+    return time.strftime("%Y-%m-%d", utc(t))

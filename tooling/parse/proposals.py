@@ -35,9 +35,11 @@ from tooling.core.model import (
 from tooling.core.catalog import rule
 from tooling.parse.yamlio import LoadError, decode, load_yaml, split_front_matter
 
-NEP_PATH = re.compile(r"^neps/nep-(\d{4,})\.md$")
-# A name that is not UTF-8 (read with surrogateescape) is no vote path: it is reported as an unknown file.
-VOTE_PATH = re.compile(r"^votes/nep-(\d{4,})/([^/\udc80-\udcff]+)\.yaml$")
+# ASCII digits only (\d would take fullwidth and other scripts' digits: "nep-０００５.md" read as NEP 5), and \Z,
+# not $, so a name ending in a newline is no NEP file. A vote name with bytes that are not UTF-8 (read as
+# surrogate escapes) is no vote file either: no `nep vote` wrote it, and no report could print its name.
+NEP_PATH = re.compile(r"^neps/nep-([0-9]{4,})\.md\Z")
+VOTE_PATH = re.compile("^votes/nep-([0-9]{4,})/([^/\udc80-\udcff]+)\\.yaml\\Z")
 #: An amount of NEURO (SPEC 2, v1.1): at most 30 integer and 18 fractional digits, so no amount can
 #: overflow a computation; the schemas' `amount` pattern says the same.
 AMOUNT = re.compile(r"(0|[1-9][0-9]{0,29})(\.[0-9]{1,18})?")
@@ -266,6 +268,9 @@ _FIELD_CHECKS = {
     "signature": re.compile(r"(?:[0-9a-f]{2}){8,72}"),
 }
 _REASON_BAD = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+#: What YAML would refuse or read differently inside a double-quoted scalar (non-printable characters,
+#: line breaks it folds to a space, a BOM): such a file takes the YAML path so both paths agree.
+_FAST_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 
 
 def canonical_vote_pos(key: str) -> Pos:
@@ -285,7 +290,7 @@ def _fast_vote(path: str, text: str) -> Vote | None:
     nep, ts = int(g["nep"]), int(g["timestamp"])
     if nep < 1 or ts > MAX_INSTANT or g["choice"] not in _CHOICES or not g["network"]:
         return None
-    if len(g["reason"]) > 10000 or _REASON_BAD.search(g["reason"]):
+    if len(g["reason"]) > 10000 or _REASON_BAD.search(g["reason"]) or _FAST_UNSAFE.search(g["network"] + g["reason"]):
         return None
     if not all(rx.fullmatch(g[k]) for k, rx in _FIELD_CHECKS.items()):
         return None

@@ -54,14 +54,11 @@ class _Resolver(yaml.resolver.BaseResolver):
 
 
 _Resolver.add_implicit_resolver(_BOOL, re.compile(r"^(?:true|false)$"), list("tf"))
-_Resolver.add_implicit_resolver(
-    _INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
-)
-_Resolver.add_implicit_resolver(
-    _FLOAT,
-    re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
-    list("-+0123456789."),
-)
+_INT_RE = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_FLOAT_RE = re.compile(
+    r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+_Resolver.add_implicit_resolver(_INT, _INT_RE, list("-+0123456789"))
+_Resolver.add_implicit_resolver(_FLOAT, _FLOAT_RE, list("-+0123456789."))
 _Resolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
 
 
@@ -219,6 +216,10 @@ class _Builder:
                 return value == "true"
             raise self.fail("yaml-unsupported", node, f"not a boolean: {value!r}", "write true or false")
         if tag == _INT:
+            # An explicit !!int must still be written as the core schema says: Python's int() would
+            # also take '1_000', ' 12 ' and non-ASCII digits.
+            if not _INT_RE.match(value):
+                raise self.fail("yaml-unsupported", node, f"not an integer: {value!r}")
             try:
                 if value.startswith("0o"):
                     return int(value[2:], 8)
@@ -229,6 +230,8 @@ class _Builder:
                 raise self.fail("yaml-unsupported", node, f"not an integer: {value!r}") from None
         if tag == _FLOAT:
             text = value.lower().lstrip("+-")
+            if not (_FLOAT_RE.match(value) or _INT_RE.match(value)) or value.startswith(("0o", "0x")):
+                raise self.fail("yaml-unsupported", node, f"not a number: {value!r}")  # e.g. !!float on text
             f = math.inf if text in (".inf", ".nan") else float(value)
             if not math.isfinite(f):
                 raise self.fail(

@@ -10,7 +10,7 @@ from tooling.core.model import AUTHOR_STATUSES, Proposal
 from tooling.checks.rules.context import Context
 from tooling.core.catalog import rule
 
-_NEP_FILE = re.compile(r"^neps/nep-(\d{4,})\.md$")
+_NEP_FILE = re.compile(r"^neps/nep-([0-9]{4,})\.md\Z")
 #: C0/C1 controls and bidirectional overrides/isolates (the "Trojan Source" set).
 _BAD_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 

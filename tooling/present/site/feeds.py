@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from tooling.core import timeline as _timeline
+from tooling.core.instants import utc
 from tooling.core.model import NEPStatus, Outcome
 from tooling.present.format import format_instant
 from tooling.present.site.views import NepView
@@ -76,7 +77,7 @@ def ics_fold(line: str) -> list[str]:
 
 
 def ics_time(t: int) -> str:
-    return time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(t))
+    return time.strftime("%Y%m%dT%H%M%SZ", utc(t))
 
 
 def render_calendar(views: Sequence[NepView], as_of: int, authority: str, base: str) -> bytes:
