@@ -44,6 +44,8 @@ class World:
     snapshots: Snapshots | None = None
     #: Parses by blob id (``shell.objcache``); None when caches are off.
     objects: Any = None
+    #: Tallies by a digest of their inputs (``shell.tallycache``); None when caches are off.
+    tallies: Any = None
     _folders: dict[str, list[str]] | None = None
 
     def vote_paths(self, folder: str) -> list[str]:
@@ -76,11 +78,12 @@ class World:
                 self.signatures.save()
             except OSError:
                 pass
-        if self.objects is not None:
-            try:
-                self.objects.save()
-            except OSError:
-                pass
+        for cache in (self.objects, self.tallies):
+            if cache is not None:
+                try:
+                    cache.save()
+                except OSError:
+                    pass
 
 
 def gather(root: Path, *, history: History | None = None, cache: bool = True) -> World:
@@ -120,7 +123,13 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
         signatures = SignatureCache.load(cache_dir, root if git else None)
         if objects is not None:
             signatures.known.update(objects.verdicts())
-    return World(repo, history, in_git, committed, signatures=signatures, snapshots=snapshots, objects=objects)
+    tallies = None
+    if cache_dir is not None:
+        from tooling.shell.tallycache import TallyCache
+
+        tallies = TallyCache(cache_dir, root if git else None)
+    return World(repo, history, in_git, committed, signatures=signatures, snapshots=snapshots, objects=objects,
+                 tallies=tallies)
 
 
 @dataclass(frozen=True)
@@ -230,14 +239,17 @@ def evaluate(world: World, as_of: int, *, signature_ok: Callable[[Vote], bool] |
         if p.type is not None and p.nep >= 1:
             proposals.setdefault(p.nep, p)
     facts = {n: facts_for(world, p, as_of) for n, p in proposals.items()}
+    # Tallies are remembered only when judged with the repository's own signature check (never a caller's).
+    tally = world.tallies.tally if world.tallies is not None and signature_ok is None else None
     if signature_ok is None:
         signature_ok = world.signature_ok()
     governance, ledger = _inputs(world)
-    states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok)
+    states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok, tally=tally)
     changed = _content_at_voting_start(world, proposals, facts, states)
     if changed:  # only after a forced edit past VS: decide from the content the voters saw
         facts.update(changed)
-        states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok)
+        states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok,
+                                tally=tally)
     for n, st in states.items():
         # Callers read the content votes bind to from the facts: the version in force at VS.
         if st.voting_start is not None and facts[n].content_versions:
