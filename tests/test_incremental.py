@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from gitrepo import GitRepo
-from nepfixtures import DAY, VE, VS, content_hash, genesis, ledger_text, nep_text, vote_file
+from nepfixtures import DAY, GOVERNANCE, VE, VS, content_hash, genesis, ledger_text, nep_text, vote_file
 from tooling.cli import main
 from tooling.shell import objcache, repository
 from tooling.shell.index import clean_blobs
@@ -85,6 +85,10 @@ def test_warm_runs_after_every_kind_of_change_match_a_cold_run(tmp_path: Path, c
         repo.write("stakes/ledger.yaml", ledger_text().replace('amount: "2000"', 'amount: "2500"'))
         repo.commit("ledger", at=VS + 700)
 
+    def change_governance() -> None:
+        repo.write("governance.yaml", GOVERNANCE.replace("resubmit_wait_days: 30", "resubmit_wait_days: 31"))
+        repo.commit("governance", at=VS + 750)
+
     def unrelated_commit() -> None:
         repo.write("README.md", "a readme\n")
         repo.commit("readme", at=VS + 800)
@@ -100,7 +104,8 @@ def test_warm_runs_after_every_kind_of_change_match_a_cold_run(tmp_path: Path, c
 
     # The site is built where its inputs changed most (it costs the most time to build).
     for change, with_site in ((None, True), (edit_nep, False), (add_vote, False), (stage_it, False),
-                              (commit_it, True), (change_ledger, False), (unrelated_commit, False),
+                              (commit_it, True), (change_ledger, False), (change_governance, False),
+                              (unrelated_commit, False),
                               (same_size_edit, False), (break_a_vote, True)):
         if change is not None:
             change()

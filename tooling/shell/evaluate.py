@@ -97,12 +97,12 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
     if history is None:
         history = read_history(root, cache_dir=cache_dir) if git else EMPTY_HISTORY
     in_git = git or bool(history.commits)
-    governance = governance_versions(root, history) if in_git else None
     objects = None
     if cache_dir is not None:
         from tooling.shell.objcache import ObjectCache
 
         objects = ObjectCache.load(cache_dir, root if git else None)
+    governance = governance_versions(root, history, objects) if in_git else None
     repo = load_repository(root, governance.at(FAR_FUTURE) if governance is not None else None, objects)
     committed: dict[str, ParsedVote] = {}
     want: dict[str, str] = {}

@@ -9,6 +9,7 @@ path) and of the tool's code; a blob id names the bytes. The cache keeps:
   on its signature once one was computed;
 - ``ledgers``: blob id -> the entries of a valid ledger (node, amount as
   written, since, locked_until);
+- ``governance``: blob id -> the schema-valid mapping of governance.yaml;
 - ``neps``: "path NUL blob id" of NEP files whose front matter passed the
   schema, so that check is not run again (the file is still read and parsed).
 
@@ -31,7 +32,7 @@ from tooling.core.model import Choice, StakeEntry, Vote
 from tooling.parse.proposals import ParsedVote
 from tooling.shell import caches
 
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"NEPOBJ1 "
 _LIMIT = 1 << 30
 _VERDICT = {None: 2, False: 0, True: 1}
@@ -52,6 +53,8 @@ class ObjectCache:
         self._votes: dict[str, list] = data.get("votes", {})  # type: ignore[type-arg]
         self._ledgers: dict[str, list] = data.get("ledgers", {})  # type: ignore[type-arg]
         self._neps: set[str] = set(data.get("neps", {}))
+        self._govs: dict[str, dict] = data.get("governance", {})  # type: ignore[type-arg]
+        self._used_govs: dict[str, dict] = {}  # type: ignore[type-arg]
         self._used_votes: dict[str, list] = {}  # type: ignore[type-arg]
         self._used_ledgers: dict[str, list] = {}  # type: ignore[type-arg]
         self._used_neps: set[str] = set()
@@ -135,6 +138,28 @@ class ObjectCache:
         self._used_ledgers[blob] = self._ledgers[blob] = rec
         self._dirty = True
 
+    # -- governance.yaml -----------------------------------------------------
+
+    def governance(self, blob: str) -> dict | None:  # type: ignore[type-arg]
+        """The schema-valid mapping of a governance.yaml blob parsed before."""
+        rec = self._govs.get(blob)
+        if isinstance(rec, dict):
+            self._used_govs[blob] = rec
+            return rec
+        return None
+
+    def remember_governance(self, blob: str, mapping: dict) -> None:  # type: ignore[type-arg]
+        if blob in self._used_govs:
+            return
+        try:
+            # Only a mapping that JSON carries unchanged (plain strings, numbers, lists, mappings) is kept.
+            if json.loads(json.dumps(mapping)) != mapping:
+                return
+        except (TypeError, ValueError):
+            return
+        self._used_govs[blob] = self._govs[blob] = mapping
+        self._dirty = True
+
     # -- NEP schema ----------------------------------------------------------
 
     def nep_schema_clean(self, path: str, blob: str) -> bool:
@@ -155,7 +180,7 @@ class ObjectCache:
         """Write what this run used, if anything new was learned; silent on failure."""
         if self.cache_dir is None or not self._dirty:
             return  # entries merely unused this run are not worth a write
-        body = json.dumps({"votes": self._used_votes, "ledgers": self._used_ledgers,
+        body = json.dumps({"votes": self._used_votes, "ledgers": self._used_ledgers, "governance": self._used_govs,
                            "neps": dict.fromkeys(sorted(self._used_neps), 1)},
                           separators=(",", ":"), ensure_ascii=True).encode("ascii")
         header = _MAGIC + b"%08x %d\n" % (zlib.crc32(body), len(body))
@@ -176,6 +201,6 @@ def _parse(raw: bytes) -> dict[str, dict[str, list]] | None:  # type: ignore[typ
         data = json.loads(body)
     except ValueError:
         return None
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in ("votes", "ledgers", "neps")):
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in ("votes", "ledgers", "neps", "governance")):
         return None
     return data

@@ -87,7 +87,9 @@ def _read_regular(path: Path, rel: str, diags: list[Diagnostic], limit: int = MA
         return fh.read(limit + 1)
 
 
-def load_governance(root: Path) -> tuple[Governance | None, list[Diagnostic], str | None]:
+def load_governance(
+    root: Path, objects: ObjectCache | None = None
+) -> tuple[Governance | None, list[Diagnostic], str | None]:
     rel = "governance.yaml"
     diags: list[Diagnostic] = []
     raw = _read_regular(root / rel, rel, diags)
@@ -96,13 +98,21 @@ def load_governance(root: Path) -> tuple[Governance | None, list[Diagnostic], st
             diags.append(rule("governance-invalid").at(rel, (1, 1), "governance.yaml is missing",
                                                        "run nep in the repository root or pass --repo DIR"))
         return None, diags, None
-    return governance_from_bytes(raw, rel)
+    return governance_from_bytes(raw, rel, objects)
 
 
 def governance_from_bytes(
-    raw: bytes, rel: str = "governance.yaml"
+    raw: bytes, rel: str = "governance.yaml", objects: ObjectCache | None = None
 ) -> tuple[Governance | None, list[Diagnostic], str | None]:
-    """governance.yaml from its bytes (a work-tree file or a committed version): (value or None, findings, text)."""
+    """governance.yaml from its bytes (a work-tree file or a committed version): (value or None, findings, text).
+
+    ``objects``: a blob parsed valid before is not loaded nor schema-checked again.
+    """
+    blob = blob_id(raw) if objects is not None else None
+    if objects is not None and blob is not None and len(raw) <= MAX_FILE_BYTES:
+        cached = objects.governance(blob)
+        if cached is not None:
+            return governance_from_mapping(cached), [], decode(raw)
     if len(raw) > MAX_FILE_BYTES:
         return None, [rule("file-too-large").at(rel, (1, 1), f"file is {len(raw):,} bytes; the limit is "
                                                 f"{MAX_FILE_BYTES:,} bytes")], None
@@ -116,7 +126,10 @@ def governance_from_bytes(
     diags = schemas.check("governance", loaded.data, loaded.positions, rel)
     if diags:
         return None, diags, text
-    return governance_from_mapping(loaded.data), [], text
+    value = governance_from_mapping(loaded.data)
+    if objects is not None and blob is not None:
+        objects.remember_governance(blob, loaded.data)
+    return value, [], text
 
 
 def governance_from_mapping(d: dict[str, Any]) -> Governance:
@@ -246,7 +259,7 @@ def load_repository(
     the result is the same ``Repository`` either way.
     """
     root = Path(root)
-    governance, gdiags, gtext = load_governance(root)
+    governance, gdiags, gtext = load_governance(root, objects)
     sources: dict[str, str] = {}
     if gtext is not None:
         sources["governance.yaml"] = gtext

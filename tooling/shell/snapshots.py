@@ -143,11 +143,26 @@ def _nep_versions(repo: Repository, history: History) -> tuple[dict[str, list[tu
     return out, wanted
 
 
-def governance_versions(root: Path, history: History) -> Versions[Governance]:
-    """Every committed version of governance.yaml, parsed (read before the work tree, which may be invalid)."""
+def governance_versions(root: Path, history: History, objects: ObjectCache | None = None) -> Versions[Governance]:
+    """Every committed version of governance.yaml, parsed (read before the work tree, which may be invalid).
+
+    ``objects``: versions parsed valid before come from it (their blobs are not read).
+    """
+    from tooling.shell.repository import governance_from_mapping
+
     wanted = {b for _, _, b in history.versions(GOVERNANCE_PATH, FAR_FUTURE) if b}
-    blobs = read_blobs(Path(root), wanted) if wanted else {}
-    return _versions_of(GOVERNANCE_PATH, history, blobs, governance_from_bytes)
+    known: dict[str, object] = {}
+    if objects is not None:
+        for blob in wanted:
+            mapping = objects.governance(blob)
+            if mapping is not None:
+                known[blob] = governance_from_mapping(mapping)
+    blobs = read_blobs(Path(root), wanted - set(known)) if wanted - set(known) else {}
+
+    def parse(raw: bytes, path: str):  # type: ignore[no-untyped-def]
+        return governance_from_bytes(raw, path, objects)
+
+    return _versions_of(GOVERNANCE_PATH, history, blobs, parse, known)
 
 
 def read_snapshots(
