@@ -10,8 +10,9 @@ path) and of the tool's code; a blob id names the bytes. The cache keeps:
 - ``ledgers``: blob id -> the entries of a valid ledger (node, amount as
   written, since, locked_until);
 - ``governance``: blob id -> the schema-valid mapping of governance.yaml;
-- ``neps``: "path NUL blob id" of NEP files whose front matter passed the
-  schema, so that check is not run again (the file is still read and parsed).
+- ``neps``: "path NUL blob id" -> the loaded front matter of a NEP file that
+  passed the schema, with its positions, so neither the YAML load nor the
+  schema runs again (the file is still read: its text is the proposal's).
 
 One JSON file in the cache folder (``shell.caches``: never the work tree),
 named by the format and the digest of the tool's code, behind a CRC-32 and
@@ -28,11 +29,11 @@ import zlib
 from decimal import Decimal
 from pathlib import Path
 
-from tooling.core.model import Choice, StakeEntry, Vote
+from tooling.core.model import Choice, Pos, Positions, StakeEntry, Vote
 from tooling.parse.proposals import ParsedVote
 from tooling.shell import caches
 
-FORMAT = 2
+FORMAT = 3
 _MAGIC = b"NEPOBJ1 "
 _LIMIT = 1 << 30
 _VERDICT = {None: 2, False: 0, True: 1}
@@ -52,12 +53,12 @@ class ObjectCache:
         data = data or {}
         self._votes: dict[str, list] = data.get("votes", {})  # type: ignore[type-arg]
         self._ledgers: dict[str, list] = data.get("ledgers", {})  # type: ignore[type-arg]
-        self._neps: set[str] = set(data.get("neps", {}))
+        self._neps: dict[str, list] = data.get("neps", {})  # type: ignore[type-arg]
         self._govs: dict[str, dict] = data.get("governance", {})  # type: ignore[type-arg]
         self._used_govs: dict[str, dict] = {}  # type: ignore[type-arg]
         self._used_votes: dict[str, list] = {}  # type: ignore[type-arg]
         self._used_ledgers: dict[str, list] = {}  # type: ignore[type-arg]
-        self._used_neps: set[str] = set()
+        self._used_neps: dict[str, list] = {}  # type: ignore[type-arg]
         self._dirty = False
         #: Vote -> blob id, for the votes of this run (the verdicts to remember).
         self._blob_of: dict[Vote, str] = {}
@@ -160,28 +161,46 @@ class ObjectCache:
         self._used_govs[blob] = self._govs[blob] = mapping
         self._dirty = True
 
-    # -- NEP schema ----------------------------------------------------------
+    # -- NEP front matter ----------------------------------------------------
 
-    def nep_schema_clean(self, path: str, blob: str) -> bool:
+    def nep(self, path: str, blob: str) -> tuple[dict, Positions] | None:  # type: ignore[type-arg]
+        """The loaded, schema-valid front matter of NEP ``path`` at ``blob`` and its positions."""
         key = f"{path}\0{blob}"
-        if key in self._neps:
-            self._used_neps.add(key)
-            return True
-        return False
+        rec = self._neps.get(key)
+        if rec is None:
+            return None
+        try:
+            data, values, keys = rec
+            positions = Positions({tuple(p): Pos(line, col) for p, line, col in values},
+                                  {tuple(p): Pos(line, col) for p, line, col in keys})
+        except (TypeError, ValueError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        self._used_neps[key] = rec
+        return data, positions
 
-    def remember_nep_clean(self, path: str, blob: str) -> None:
+    def remember_nep(self, path: str, blob: str, data: object, positions: Positions) -> None:
         key = f"{path}\0{blob}"
-        self._used_neps.add(key)
-        if key not in self._neps:
-            self._neps.add(key)
-            self._dirty = True
+        if key in self._used_neps:
+            return
+        try:
+            # Only front matter that JSON carries unchanged (no tuples, no other types) is kept.
+            if json.loads(json.dumps(data)) != data:
+                return
+        except (TypeError, ValueError):
+            return
+        rec = [data, [[list(p), v.line, v.col] for p, v in positions.values.items()],
+               [[list(p), v.line, v.col] for p, v in positions.keys.items()]]
+        self._used_neps[key] = self._neps[key] = rec
+        self._dirty = True
 
     def save(self) -> None:
         """Write what this run used, if anything new was learned; silent on failure."""
         if self.cache_dir is None or not self._dirty:
             return  # entries merely unused this run are not worth a write
         body = json.dumps({"votes": self._used_votes, "ledgers": self._used_ledgers, "governance": self._used_govs,
-                           "neps": dict.fromkeys(sorted(self._used_neps), 1)},
+                           "neps": self._used_neps},
                           separators=(",", ":"), ensure_ascii=True).encode("ascii")
         header = _MAGIC + b"%08x %d\n" % (zlib.crc32(body), len(body))
         caches.write(self.cache_dir, file_name(), header + body)

@@ -17,7 +17,16 @@ from tooling.parse import schemas
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.instants import parse_instant
 from tooling.core.model import Governance, Proposal, Rewards, StakeEntry, Track
-from tooling.parse.proposals import NEP_PATH, VOTE_PATH, ParsedVote, load_error, parse_nep, parse_vote
+from tooling.parse.proposals import (
+    NEP_PATH,
+    VOTE_PATH,
+    ParsedNEP,
+    ParsedVote,
+    load_error,
+    parse_nep,
+    parse_nep_loaded,
+    parse_vote,
+)
 from tooling.core.catalog import rule
 from tooling.parse.yamlio import MAX_FILE_BYTES, LoadError, decode, load_yaml
 
@@ -245,6 +254,20 @@ def classify(path: str) -> str:
     return "unknown"
 
 
+def _parse_nep(rel: str, raw: bytes, blob: str, objects: ObjectCache | None) -> ParsedNEP:
+    """``parse_nep``, with the front matter of bytes seen before taken from the cache (same result)."""
+    cached = objects.nep(rel, blob) if objects is not None else None
+    if cached is not None:
+        try:
+            return parse_nep_loaded(rel, raw, *cached)
+        except LoadError:
+            pass  # not what the cache says it is: parse it
+    parsed = parse_nep(rel, raw)
+    if objects is not None and not parsed.diagnostics and parsed.proposal is not None:
+        objects.remember_nep(rel, blob, parsed.proposal.front_matter, parsed.proposal.positions)
+    return parsed
+
+
 def load_repository(
     root: Path, fallback_governance: Governance | None = None, objects: ObjectCache | None = None
 ) -> Repository:
@@ -309,11 +332,8 @@ def load_repository(
                 continue
             blob = known or blob_id(raw)
             if kind == "nep":
-                checked = objects is not None and objects.nep_schema_clean(rel, blob)
-                parsed = parse_nep(rel, raw, check_schema=not checked)
+                parsed = _parse_nep(rel, raw, blob, objects)
                 nep_blobs[rel] = blob
-                if objects is not None and not checked and not parsed.diagnostics and parsed.proposal is not None:
-                    objects.remember_nep_clean(rel, blob)
                 diags.extend(parsed.diagnostics)
                 if parsed.text is not None:
                     sources[rel] = parsed.text
