@@ -324,7 +324,9 @@ def test_advance_pushes_the_other_neps_commits_then_fails_on_a_decision_mismatch
     run = next(s for s in steps if s.get("name") == "nep advance --commit")
     assert run["id"] == "advance" and "|| status=$?" in run["run"]
     assert '"$status" -ne 1' in run["run"]  # exit 1 (mismatch) does not stop the push
-    push = names.index("Push the bot commits")
+    # The push (and its retry when main moved) runs in the same step: tests/test_advance_workflow.py runs it.
+    push = names.index("nep advance --commit")
+    assert run["run"].index("nep advance --commit") < run["run"].index('git push origin "HEAD:refs/heads/main"')
     fail = next(i for i, s in enumerate(steps) if s.get("if") == "${{ steps.advance.outputs.status == '1' }}")
     assert fail > push and "exit 1" in steps[fail]["run"]
 

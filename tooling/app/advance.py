@@ -39,12 +39,15 @@ Decisions where the spec is silent (for docs/decisions.md; the bot's rules are i
   commits are made before any file is written and HEAD moves only if no one
   committed meanwhile; the commits carry no hooks and no signature. The checks run in ``dry_run`` too, so
   a dry run predicts the real one.
+- A writing run (not ``dry_run``) holds ``<git-dir>/nep-advance.lock`` (outside git:
+  ``.nep-advance.lock`` in the folder) from before its checks to its end, so two runs never both
+  write; a lock left by a killed run is taken over (tooling/shell/lock.py). It first finishes or
+  undoes what a killed run left (advance_txn.recover). How the commits and writes survive a crash
+  or a failure at any point: advance_txn.py.
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -53,14 +56,12 @@ from tooling.app.advance_plan import BOT_ORDER, PlannedChange, plan, resolution_
 
 __all__ = ["AdvanceError", "AdvanceResult", "BOT_ORDER", "PlannedChange", "plan", "resolution_of", "review", "run",
            "updates_for"]
+from tooling.app.advance_txn import (LOCK_NAME, AdvanceError, Fault, FileChange, commit_and_write, no_fault, recover,
+                                     remove_tmp, tmp_name)
 from tooling.core.diagnostics import Diagnostic
 
 DEFAULT_BOT_NAME = "neuroshard-nep-bot"
 DEFAULT_BOT_EMAIL = "nep-bot@users.noreply.github.com"
-
-
-class AdvanceError(Exception):
-    """The run cannot start (dirty work tree, no git for --commit, clock going backwards) or git failed."""
 
 
 @dataclass
@@ -112,29 +113,6 @@ def patched_bytes(raw: bytes, path: str, updates: Mapping[str, Any]) -> bytes:
     return new
 
 
-def _git_env() -> dict[str, str]:
-    from tooling.shell.history import _LOCAL_GIT_ENV
-
-    # Variables that would point git at another repository, or set an identity or date, are dropped:
-    # the stream below states the bot's identity and date itself.
-    return {k: v for k, v in os.environ.items()
-            if k not in _LOCAL_GIT_ENV and not k.startswith(("GIT_AUTHOR_", "GIT_COMMITTER_"))}
-
-
-def _git(root: Path, *args: str, input: bytes | None = None) -> str:
-    try:
-        proc = subprocess.run(["git", *args], cwd=root, env=_git_env(), input=input, capture_output=True)
-    except OSError as exc:
-        raise AdvanceError(f"cannot run git in {root}: {exc.strerror or exc}") from None
-    if proc.returncode != 0:
-        detail = (proc.stderr or proc.stdout).decode("utf-8", "replace").strip().replace("\n", "; ")
-        raise AdvanceError(f"git {args[0]} failed in {root}: {detail}")
-    return proc.stdout.decode("utf-8", "replace")
-
-
-_PENDING_REF = "refs/nep-advance/pending"
-
-
 def _check_identity(name: str, email: str) -> None:
     for what, value in (("NEP_BOT_NAME", name), ("NEP_BOT_EMAIL", email)):
         if not value or any(c in value for c in "<>\n\r\0"):
@@ -143,43 +121,18 @@ def _check_identity(name: str, email: str) -> None:
 
 def commit_all(root: Path, head: str, files: list[tuple[str, bytes, str, str]], *, name: str, email: str,
                at: int) -> list[str]:
-    """One commit per (path, content, mode, message), in order, on top of ``head``, dated ``at``; the shas.
+    """One commit per (path, content, mode, message) on top of ``head``; HEAD moves only if it is still ``head``.
 
-    The commits are made by one ``git fast-import`` stream (one process, not a
-    ``git add`` + ``git commit`` per NEP that would rewrite a 100,000-entry index
-    each time) on a scratch ref, and HEAD moves to the last of them only if it
-    is still ``head`` (so a concurrent commit is never overwritten). The
-    index is then refreshed once; the work tree already holds the new files.
+    The commits only: the files are not written (``advance_txn.commit_and_write`` does both).
     """
-    import tempfile
+    from tooling.app.advance_txn import build_commits, drop_pending, move_head
 
-    ident = f"{name} <{email}> {int(at)} +0000\n".encode("utf-8")
-    # Hashing by path applies .gitattributes (eol, clean filters) as `git add` would, so a CRLF
-    # checkout of an LF repository commits only the bot's lines and leaves the tree clean.
-    blobs = [_git(root, "hash-object", "-w", f"--path={path}", "--stdin", input=data).strip()
-             for path, data, _, _ in files]
-    chunks: list[bytes] = []
-    for i, ((path, data, mode, message), blob) in enumerate(zip(files, blobs), start=1):
-        msg = message.encode("utf-8")
-        chunks += [f"commit {_PENDING_REF}\nmark :{i}\n".encode(), b"author " + ident, b"committer " + ident,
-                   b"data %d\n" % len(msg), msg, b"\n"]
-        if i == 1:
-            chunks.append(f"from {head}\n".encode())
-        chunks += [f"M {mode} {blob} {path}\n".encode("utf-8"), b"\n"]
-    chunks.append(b"done\n")
-    with tempfile.TemporaryDirectory(prefix="nep-advance-") as tmp:
-        marks = Path(tmp) / "marks"
-        _git(root, "fast-import", "--quiet", "--done", "--force", f"--export-marks={marks}",
-             input=b"".join(chunks))
-        by_mark: dict[str, str] = {}
-        for line in marks.read_text().splitlines():
-            mark, _, sha = line.partition(" ")
-            by_mark[mark] = sha.strip()
-    shas = [by_mark[f":{i}"] for i in range(1, len(files) + 1)]
     try:
-        _git(root, "update-ref", "-m", f"nep advance: {len(shas)} bot commit(s)", "HEAD", shas[-1], head)
+        shas = build_commits(Path(root), head, [FileChange(p, b"", d, m, msg) for p, d, m, msg in files],
+                             name=name, email=email, at=at)
+        move_head(Path(root), shas[-1], head, f"nep advance: {len(shas)} bot commit(s)")
     finally:
-        _git(root, "update-ref", "-d", _PENDING_REF)
+        drop_pending(Path(root))
     return shas
 
 
@@ -210,22 +163,57 @@ def _check_not_future(as_of: int, now: int) -> None:
 
 
 def run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str = DEFAULT_BOT_NAME,
-        bot_email: str = DEFAULT_BOT_EMAIL, now: int | None = None) -> AdvanceResult:
+        bot_email: str = DEFAULT_BOT_EMAIL, now: int | None = None, fault: Fault = no_fault) -> AdvanceResult:
     """Write the plan into the files (and commit it); ``dry_run`` writes nothing.
 
     ``now`` is the wall clock (read here when not given): with ``commit``, an
-    ``as_of`` more than 300 s after it is refused before anything is read.
+    ``as_of`` more than 300 s after it is refused before anything is read; it
+    also dates the lock. ``fault`` is called at each named point of the
+    writing (a test seam: it may raise or kill the process there).
     """
+    import time
+
+    from tooling.shell.git import git_dir, is_git_repo
+    from tooling.shell.lock import LockBusy, acquire
+
+    root = Path(root)
+    wall = int(time.time()) if now is None else now
+    if commit:
+        _check_not_future(as_of, wall)
+        _check_identity(bot_name, bot_email)
+    if dry_run:
+        return _run(root, as_of, commit=commit, dry_run=True, bot_name=bot_name, bot_email=bot_email, fault=fault)
+    gdir = git_dir(root) if is_git_repo(root) else None
+    lock_path = gdir / LOCK_NAME if gdir is not None else root / f".{LOCK_NAME}"
+    try:
+        lock = acquire(lock_path, now=wall, what="nep advance")
+    except LockBusy as exc:
+        raise AdvanceError(str(exc)) from None
+    except OSError as exc:
+        raise AdvanceError(f"cannot create the lock {lock_path}: {exc.strerror or exc}") from None
+    with lock:
+        try:
+            fault("locked")
+            notes = lock.notes + (recover(root, gdir) if gdir is not None else [])
+            result = _run(root, as_of, commit=commit, dry_run=False, bot_name=bot_name, bot_email=bot_email,
+                          fault=fault, gdir=gdir)
+            fault("before unlock")
+        except OSError as exc:
+            # Past the point where a failure is undone (advance_txn): what is done stays, the next run finishes.
+            raise AdvanceError(f"nep advance stopped: {exc.strerror or exc}"
+                               f"{': ' + str(exc.filename) if exc.filename else ''}; run it again to finish") from None
+    if notes:
+        result.text = "\n".join(notes) + "\n" + result.text
+    return result
+
+
+def _run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str, bot_email: str, fault: Fault,
+         gdir: Path | None = None) -> AdvanceResult:
     from tooling.shell.evaluate import gather
     from tooling.shell.fsio import write_atomic
     from tooling.shell.history import HistoryError
 
-    root = Path(root)
     if commit:
-        import time
-
-        _check_not_future(as_of, int(time.time()) if now is None else now)
-        _check_identity(bot_name, bot_email)
         _preflight(root, as_of)
     try:
         world = gather(root)
@@ -251,13 +239,13 @@ def run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str = 
                 lines.append(f"  would commit as {bot_name} <{bot_email}>, dated {when}")
         return AdvanceResult(changes, [], "\n".join(lines + refused) + "\n", mismatches=mismatches)
 
-    done: list[PlannedChange] = []
     skipped: list[str] = []
     lines: list[str] = []
-    written: list[tuple[PlannedChange, bytes]] = []
+    written: list[tuple[PlannedChange, bytes, bytes]] = []
     for c in changes:
         try:
-            written.append((c, patched_bytes((root / c.path).read_bytes(), c.path, c.updates)))
+            old = (root / c.path).read_bytes()
+            written.append((c, old, patched_bytes(old, c.path, c.updates)))
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             why = f"NEP-{c.nep:04d} not written: {c.path}: {exc}"
             skipped.append(why)
@@ -265,23 +253,32 @@ def run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str = 
     commits: list[str] = []
     if commit and written:
         head = world.history.head
-        if head is None:
+        if head is None or gdir is None:
             raise AdvanceError("--commit needs a commit to build on, and HEAD has none")
         from tooling.shell.history import read_tree_entries
 
         modes = {p: e.mode for p, e in read_tree_entries(root, head, ("neps/",)).items()}
-        # Commits first: until HEAD moves nothing is visible, and a failure leaves the tree as it was.
-        commits = commit_all(root, head, [(c.path, new, modes.get(c.path, "100644"), c.message)
-                                          for c, new in written], name=bot_name, email=bot_email, at=as_of)
-    for c, new in written:
-        write_atomic(root / c.path, new)
-        done.append(c)
-    if commits:
-        _git(root, "reset", "-q")  # the index follows the new HEAD; the files already match it
-    for k, (c, _) in enumerate(written):
+        commits = commit_and_write(
+            root, gdir, head, [FileChange(c.path, old, new, modes.get(c.path, "100644"), c.message)
+                               for c, old, new in written],
+            name=bot_name, email=bot_email, at=as_of, fault=fault)
+    else:
+        for c, _, new in written:
+            fault(f"before write {c.path}")
+            try:
+                # A fixed temporary name: a run killed mid-write leaves a file the next run (holding the lock)
+                # recognises and removes, instead of a random name that would dirty the tree forever.
+                remove_tmp(root, c.path, tmp_name(c.path))
+                write_atomic(root / c.path, new, tmp_name=tmp_name(c.path),
+                             before_replace=lambda p=c.path: fault(f"before replace {p}"))
+            except OSError as exc:
+                raise AdvanceError(f"cannot write {c.path}: {exc.strerror or exc} (the files before it were "
+                                   "written; run again to finish)") from None
+    for k, (c, _, _) in enumerate(written):
         lines.append(f"{c.message}\n  wrote {c.path}: {', '.join(key for key in BOT_ORDER if key in c.updates)}")
         if commits:
             lines.append(f"  committed {commits[k][:12]} as {bot_name} <{bot_email}>, dated {when}")
     if not changes and not mismatches:
         lines.append(f"Nothing to do as of {when}: every NEP file agrees with its state.")
-    return AdvanceResult(done, commits, "\n".join(lines + refused) + "\n", skipped, mismatches)
+    return AdvanceResult([c for c, _, _ in written], commits, "\n".join(lines + refused) + "\n", skipped,
+                         mismatches)
