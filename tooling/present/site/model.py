@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence, Mapping
+from typing import Any, Mapping, MutableMapping, Sequence
 
 from tooling.core.model import Governance, NEPState, NEPStatus, NEPType, Proposal, ProtocolState
 
@@ -95,6 +95,9 @@ class SiteInput:
     protocol: ProtocolState
     base_url: str = ""
     repo_url: str = ""
+    #: Markdown bodies already rendered, by ``markdown.body_key``; the render adds what it renders (the caller
+    #: may keep them: a body's HTML is a function of its text and the set of NEP numbers alone).
+    bodies: MutableMapping[str, Any] | None = None
 
 def page_name(nep: int) -> str:
     return f"nep-{nep:04d}.html"
