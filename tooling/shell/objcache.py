@@ -40,7 +40,23 @@ _VERDICT = {None: 2, False: 0, True: 1}
 
 
 def file_name() -> str:
-    return caches.entry_name("objects", str(FORMAT)) + ".json"
+    """Named by the format, the code digest, the YAML library's version and the schema files' bytes.
+
+    Parses depend on those too: a new PyYAML or an edited schema must not read older verdicts.
+    """
+    import hashlib
+
+    import yaml
+
+    from tooling.parse.schemas import schema_dir
+
+    h = hashlib.sha256()
+    try:
+        for f in sorted(schema_dir().glob("*.json")):
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    except OSError:
+        h.update(b"unreadable")
+    return caches.entry_name("objects", str(FORMAT), str(yaml.__version__), h.hexdigest()) + ".json"
 
 
 class ObjectCache:

@@ -109,7 +109,10 @@ _BODIES_LIMIT = 512 << 20
 def _bodies_entry() -> str:
     from tooling.shell import caches
 
-    return caches.entry_name("markdown", "1") + ".json"
+    import markdown_it
+
+    # The HTML depends on the Markdown library as well as on the tool's code.
+    return caches.entry_name("markdown", "1", str(getattr(markdown_it, "__version__", "?"))) + ".json"
 
 
 def _load_bodies(root: Path) -> dict[str, Any]:
