@@ -210,3 +210,16 @@ def test_over_the_entry_limit_only_the_entries_of_this_run_are_kept(tmp_path, mo
     cache.save()
     kept = SignatureCache.load(tmp_path)
     assert len(kept) == 1
+
+
+def test_priming_on_several_threads_gives_every_vote_the_verdict_of_verify_vote(tmp_path, monkeypatch):
+    good = [_vote(f"voter-{i}") for i in range(6)]
+    bad = [dataclasses.replace(v, reason="changed after signing") for v in good[:3]]
+    monkeypatch.setattr(sigcache, "PARALLEL_FROM", 1)
+    cache = SignatureCache.load(tmp_path)
+    cache.prime([*good, *bad], workers=3)
+    assert cache.known == {v: votes.verify_vote(v) for v in [*good, *bad]}
+    cache.save()
+    warm = SignatureCache.load(tmp_path)
+    assert all(warm.checker()(v) == votes.verify_vote(v) for v in [*good, *bad])
+    assert warm.misses == 0

@@ -123,6 +123,8 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
         signatures = SignatureCache.load(cache_dir, root if git else None)
         if objects is not None:
             signatures.known.update(objects.verdicts())
+            # A cold run verifies its votes on every core up front; a warm one has nothing left to verify.
+            signatures.prime(objects.unverified())
     tallies = None
     if cache_dir is not None:
         from tooling.shell.tallycache import TallyCache

@@ -127,6 +127,11 @@ class ObjectCache:
                 out[vote] = flag == 1
         return out
 
+    def unverified(self) -> list[Vote]:
+        """This run's votes whose signature verdict the cache does not hold, in path order."""
+        return sorted((v for v, blob in self._blob_of.items() if self._votes[blob][9] not in (0, 1)),
+                      key=lambda v: v.path)
+
     def record_verdicts(self, known: dict[Vote, bool]) -> None:
         for vote, blob in self._blob_of.items():
             verdict = known.get(vote)

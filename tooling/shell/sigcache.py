@@ -20,8 +20,10 @@ empty cache, never an error; a cache that cannot be written only costs time.
 from __future__ import annotations
 
 import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from tooling.shell import caches
 
@@ -39,6 +41,8 @@ _DIGEST_SIZE = 32
 #: Past this many entries only those used by the current run are written back,
 #: so a long-lived checkout that saw many branches cannot grow the file forever.
 MAX_ENTRIES = 2_000_000
+#: Below this many votes per core, starting threads costs more than it saves.
+PARALLEL_FROM = 500
 
 
 def file_name() -> str:
@@ -140,6 +144,52 @@ class SignatureCache:
             return verdict
 
         return check
+
+    def prime(self, votes: Sequence[Vote], *, workers: int | None = None) -> None:
+        """Verify, on several cores, the votes whose verdict is not known yet (a cold run's bulk of the work).
+
+        libsecp256k1 runs without Python's lock, so threads verify in parallel. Each verdict is a
+        pure function of the vote, so the order in which they are computed changes nothing; votes
+        whose payload cannot be formed are left to ``checker()``.
+        """
+        todo: list[tuple[Vote, bytes, bytes]] = []
+        seen: set[bytes] = set()
+        for vote in votes:
+            try:
+                if vote in self.known:
+                    continue
+                key, digest = _key_and_digest(vote)
+            except (TypeError, ValueError, UnicodeError):
+                continue
+            verdict = self._entries.get(key)
+            if verdict is not None:
+                self.known[vote] = verdict
+                self._used.add(key)
+            elif digest is not None and key not in seen:
+                seen.add(key)
+                todo.append((vote, key, digest))
+        if not todo:
+            return
+        count = workers or min(4, os.cpu_count() or 1)
+        chunks = [todo[i::count] for i in range(count)]
+
+        def verify(chunk: list[tuple[Vote, bytes, bytes]]) -> list[bool]:
+            key_cache: dict[str, object] = {}
+            return [verify_digest(v.public_key, v.signature, d, key_cache=key_cache) for v, _, d in chunk]
+
+        if count == 1 or len(todo) < 2 * PARALLEL_FROM:
+            results = [verify(todo)]
+            chunks = [todo]
+        else:
+            with ThreadPoolExecutor(max_workers=count) as pool:
+                results = list(pool.map(verify, chunks))
+        for chunk, verdicts in zip(chunks, results):
+            for (vote, key, _), verdict in zip(chunk, verdicts):
+                self._entries[key] = verdict
+                self._used.add(key)
+                self.known[vote] = verdict
+                self.misses += 1
+        self._dirty = True
 
     def save(self) -> None:
         """Write the cache atomically if anything was added; failures are silent (a cache only saves time)."""
