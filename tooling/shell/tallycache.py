@@ -39,13 +39,21 @@ _LIMIT = 256 << 20
 def _key(nep: int, vote_files: Sequence[VoteFile], fixed: Sequence[object], snapshot: Snapshot) -> str:
     h = hashlib.sha256()
     h.update(repr((FORMAT, nep, tuple(str(x) for x in fixed), str(snapshot.total))).encode("utf-8", "surrogatepass"))
+    weights: dict[str, str] = {}
+
+    def weight(voter: str) -> str:
+        w = weights.get(voter)
+        if w is None:
+            w = weights[voter] = str(snapshot.weight(voter))
+        return w
+
     for vf in vote_files:
         v: Vote | None = vf.vote
         voter = vf.path.rsplit("/", 1)[-1].removesuffix(".yaml")
-        fields: tuple[object, ...] = (vf.path, vf.included_at, vf.error, str(snapshot.weight(voter)))
+        fields: tuple[object, ...] = (vf.path, vf.included_at, vf.error, weight(voter))
         if v is not None:
             fields += (v.nep, v.voter, v.public_key, str(v.choice), v.timestamp, v.reason, v.content_hash,
-                       v.network, v.signature, v.path, str(snapshot.weight(v.voter)))
+                       v.network, v.signature, v.path, weight(v.voter))
         # repr of plain values is unambiguous (strings are quoted), so no two inputs share a line.
         h.update(repr(fields).encode("utf-8", "surrogatepass"))
         h.update(b"\n")
