@@ -72,6 +72,10 @@ class AdvanceResult:
     skipped: list[str] = field(default_factory=list)  # why a planned change was not written
     #: NEPs whose recorded decision the recomputation contradicts: nothing written for them (exit 1).
     mismatches: list[Diagnostic] = field(default_factory=list)
+    #: Warnings about the inputs (invalid ledger or governance versions, bot fields history contradicts).
+    warnings: tuple[Diagnostic, ...] = ()
+    #: NEPs rejected for invalid_input (SPEC 2: the command exits 1).
+    invalid_input: list[int] = field(default_factory=list)
 
 
 #: How far ahead of the wall clock a bot commit may be dated (the vote timestamps' tolerance).
@@ -225,7 +229,9 @@ def _run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str, 
             raise AdvanceError(
                 f"--at {_instant(as_of)} is before the clock of HEAD ({_instant(clock)}): the history clock "
                 f"never goes backwards, so a bot commit cannot be dated earlier; use --at {_instant(clock)} or later")
-    changes, mismatches = review(world, as_of)
+    found = review(world, as_of)
+    changes, mismatches = found.changes, found.mismatches
+    extra = {"warnings": found.inputs, "invalid_input": found.invalid_input}
     world.save_caches()
     when = _instant(as_of)
     refused = [f"error: {d.slug}: {d.message}" for d in mismatches]
@@ -237,7 +243,7 @@ def _run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str, 
             lines.append(f"would write {c.path} ({', '.join(k for k in BOT_ORDER if k in c.updates)}): {c.message}")
             if commit:
                 lines.append(f"  would commit as {bot_name} <{bot_email}>, dated {when}")
-        return AdvanceResult(changes, [], "\n".join(lines + refused) + "\n", mismatches=mismatches)
+        return AdvanceResult(changes, [], "\n".join(lines + refused) + "\n", mismatches=mismatches, **extra)
 
     skipped: list[str] = []
     lines: list[str] = []
@@ -281,4 +287,4 @@ def _run(root: Path, as_of: int, *, commit: bool, dry_run: bool, bot_name: str, 
     if not changes and not mismatches:
         lines.append(f"Nothing to do as of {when}: every NEP file agrees with its state.")
     return AdvanceResult([c for c, _, _ in written], commits, "\n".join(lines + refused) + "\n", skipped,
-                         mismatches)
+                         mismatches, **extra)

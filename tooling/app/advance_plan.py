@@ -87,13 +87,15 @@ def updates_for(p: Proposal, state: NEPState) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if state.status is not NEPStatus.DRAFT and fm.get("status") != state.status.value:
         out["status"] = state.status.value
-    if state.submitted is not None and p.submitted is None:
+    # A written submitted/activated that history contradicts is corrected (history wins, SPEC 2); a recorded
+    # resolution never is (a mismatch there is refused as decision-mismatch).
+    if state.submitted is not None and p.submitted != state.submitted:
         out["submitted"] = _instant(state.submitted)
     if "resolution" not in fm:
         resolution = resolution_of(state)
         if resolution is not None:
             out["resolution"] = resolution
-    if state.activated is not None and p.activated is None:
+    if state.activated is not None and p.activated != state.activated:
         out["activated"] = _instant(state.activated)
     return out
 
@@ -138,11 +140,21 @@ def describe(p: Proposal, state: NEPState, old_status: str | None, updates: Mapp
 
 def plan(world: World, as_of: int) -> list[PlannedChange]:
     """Every NEP whose file disagrees with its state at ``as_of``, by NEP number (decision mismatches left out)."""
-    return review(world, as_of)[0]
+    return review(world, as_of).changes
 
 
-def review(world: World, as_of: int) -> tuple[list[PlannedChange], list[Diagnostic]]:
-    """The changes to write, and the NEPs whose recorded decision the recomputation contradicts."""
+@dataclass(frozen=True)
+class Review:
+    """What one run of the bot found."""
+
+    changes: list[PlannedChange]  # the files to write
+    mismatches: list[Diagnostic]  # NEPs whose recorded decision the recomputation contradicts (nothing written)
+    inputs: tuple[Diagnostic, ...]  # invalid ledger/governance versions, bot fields history contradicts (warnings)
+    invalid_input: list[int]  # NEPs rejected because no valid ledger or governance version existed (exit 1)
+
+
+def review(world: World, as_of: int) -> Review:
+    """The changes to write, the decision mismatches, and what the run has to say about its inputs."""
     from tooling.shell.evaluate import evaluate
 
     ev = evaluate(world, as_of)
@@ -162,7 +174,7 @@ def review(world: World, as_of: int) -> tuple[list[PlannedChange], list[Diagnost
         old_status = raw if isinstance(raw, str) else None
         out.append(PlannedChange(nep, p.path, old_status, state.status.value, updates,
                                  describe(p, state, old_status, updates)))
-    return out, mismatches
+    return Review(out, mismatches, ev.diagnostics, ev.invalid_input)
 
 
 def _status_pos(p: Proposal) -> Pos:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tooling.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_at, add_repo, as_of, command, emit, info, root
+from tooling.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_at, add_repo, as_of, command, emit, info, render_diags, root
 from tooling.core.model import NEPType
 
 
@@ -98,8 +98,10 @@ def cmd_advance(args: argparse.Namespace) -> int:
                      bot_email=os.environ.get("NEP_BOT_EMAIL", "nep-bot@users.noreply.github.com"))
     except AdvanceError as exc:
         raise UsageError(str(exc)) from None
+    if result.warnings:
+        sys.stderr.write(render_diags(result.warnings, {}, "text"))
     emit(result.text)
-    return EXIT_ERRORS if result.mismatches else EXIT_OK
+    return EXIT_ERRORS if result.mismatches or result.invalid_input else EXIT_OK
 
 
 def _build(args: argparse.Namespace, out: Path) -> int:
