@@ -378,11 +378,43 @@ def structure() -> None:
     add("ledger-empty.yaml", "", "stakes/ledger.yaml", ["ledger-invalid"])
 
 
+def delegations() -> None:
+    """Delegation files (SPEC 11): each intrinsic code, and values at and past their limits."""
+    from tooling.core.delegation import render_delegation_file, sign_delegation
+
+    def signed(key: bytes = KEY, delegate: str | None = OTHER_VOTER, *, network: str = NETWORK,
+               timestamp: int = TS) -> str:
+        return render_delegation_file(sign_delegation(key, network=network, delegate=delegate, timestamp=timestamp))
+
+    here = f"delegations/{VOTER}.yaml"
+    add("delegation-valid.yaml", signed(), here, [])
+    add("delegation-revocation.yaml", signed(delegate=None), here, [])
+    add("delegation-wrong-path.yaml", signed(), f"delegations/{OTHER_VOTER}.yaml", ["delegation-wrong-path"])
+    add("delegation-wrong-network.yaml", signed(network="neuroshard-testnet"), here, ["delegation-wrong-network"])
+    add("delegation-self.yaml", signed(delegate=VOTER), here, ["delegation-self"])
+    add("delegation-bad-key.yaml", signed().replace(public_key_hex(KEY), public_key_hex(OTHER)), here,
+        ["delegation-bad-key"])
+    add("delegation-bad-signature.yaml", signed().replace(f"timestamp: {TS}", f"timestamp: {TS + 1}"), here,
+        ["delegation-bad-signature"])
+    add("delegation-timestamp-past-9999.yaml", signed().replace(f"timestamp: {TS}", "timestamp: 253402300800"),
+        here, ["schema-value"])
+    add("delegation-timestamp-10000-digits.yaml", signed().replace(f"timestamp: {TS}", "timestamp: " + "9" * 10000),
+        here, ["yaml-unsupported"])
+    add("delegation-delegate-uppercase.yaml", signed().replace(OTHER_VOTER, OTHER_VOTER.upper()), here,
+        ["schema-value"])
+    add("delegation-unknown-key.yaml", signed() + "weight: 1000000\n", here, ["schema-unknown-key"])
+    add("delegation-a-list.yaml", "- delegator\n- delegate\n", here, ["schema-type"])
+    add("delegation-python-tag.yaml", signed().replace('delegate: "', 'delegate: !!python/object "'), here,
+        ["yaml-unsupported"])
+    add("delegation-anchor-bomb.yaml", "a: &a [x, x]\nb: &b [*a, *a, *a, *a]\nc: &c [*b, *b, *b, *b]\n"
+        "d: [*c, *c, *c, *c, *c, *c, *c, *c]\n", here, ["schema-required"])
+
+
 def main() -> None:
     FILES.mkdir(exist_ok=True)
     for old in FILES.iterdir():
         old.unlink()
-    for family in (lookalikes, huge_numbers, timestamps, vote_paths, cycles, yaml_tags, structure):
+    for family in (lookalikes, huge_numbers, timestamps, vote_paths, cycles, yaml_tags, structure, delegations):
         family()
     (HERE / "MANIFEST.json").write_text(json.dumps(manifest, indent=1, ensure_ascii=False, sort_keys=True) + "\n",
                                         encoding="utf-8")

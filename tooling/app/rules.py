@@ -147,7 +147,7 @@ def select_paths(root: Path, paths: Sequence[str]) -> tuple[set[str] | None, lis
             raise ValueError(f"{raw}: outside the repository {root}") from None
         if full.is_dir() and not full.is_symlink():
             prefix = "" if rel == "." else rel.rstrip("/") + "/"
-            for folder in ("neps", "votes"):
+            for folder in ("neps", "votes", "delegations"):
                 selected.update(f for f in list_files(root, folder) if f.startswith(prefix))
             if prefix in ("", "stakes/"):
                 selected.add("stakes/ledger.yaml")

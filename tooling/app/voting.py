@@ -13,6 +13,7 @@ from pathlib import Path
 
 from tooling.core import stakes as stakes_mod
 from tooling.core import votes
+from tooling.core.delegates import delegated_to
 from tooling.core.model import Choice, NEPStatus, Vote
 from tooling.core.instants import format_instant
 from tooling.shell.evaluate import World, evaluate
@@ -39,6 +40,9 @@ class VotePlan:
     problems: tuple[str, ...]  # why it would not count; empty when it would
     vote: Vote
     path: str
+    #: Stake delegated to this voter at the snapshot (SPEC 11), carried unless its delegators vote themselves.
+    delegated: Decimal = Decimal(0)
+    delegators: tuple[str, ...] = ()
 
     def preview(self) -> str:
         """The lines shown before the confirmation question."""
@@ -57,6 +61,11 @@ class VotePlan:
             f"choice:       {self.choice}",
             f"voter:        {self.voter}",
             f"weight:       {weight} at the snapshot",
+        ]
+        if self.delegators:
+            lines.append(f"delegated:    {decimal_str(self.delegated)} NEURO from {len(self.delegators)} delegator"
+                         f"{'' if len(self.delegators) == 1 else 's'} (less any who vote themselves)")
+        lines += [
             f"time left:    {left}",
             f"file:         {self.path}",
         ]
@@ -81,14 +90,20 @@ def plan_vote(world: World, nep: int, choice: Choice, priv: bytes, *, timestamp:
                            choice=choice, timestamp=timestamp, reason=reason)
     problems: list[str] = []
     weight: Decimal | None = None
+    delegated, delegators = Decimal(0), ()
     if st.voting_start is not None:
-        weight = stakes_mod.snapshot(world.ledger_at(st.voting_start) or (), st.voting_start).weight(vote.voter)
+        snap = stakes_mod.snapshot(world.ledger_at(st.voting_start) or (), st.voting_start)
+        weight = snap.weight(vote.voter)
+        if st.tally is not None and st.tally.delegation:
+            delegated, delegators = delegated_to(world.delegations, vote.voter, st.voting_start, snap)
     if st.status is not NEPStatus.VOTING:
         problems.append(f"NEP-{nep:04d} is {st.status}, not in voting"
                         + (f" (voting starts {format_instant(st.voting_start)})"
                            if st.voting_start is not None and as_of < st.voting_start else ""))
-    elif weight is not None and weight <= 0:
-        problems.append(f"node {vote.voter} has no stake at the snapshot ({format_instant(st.voting_start)})")
+    elif weight is not None and weight <= 0 and delegated <= 0:
+        # A delegate without stake of its own may vote: it carries its delegators' stake (SPEC 11).
+        problems.append(f"node {vote.voter} has no stake at the snapshot ({format_instant(st.voting_start)})"
+                        + (" and no stake delegated to it" if st.tally is not None and st.tally.delegation else ""))
     if binding and binding != content_hash:
         problems.append(f"the NEP's text differs from its content at voting start ({binding[:12]}…): "
                         "a vote for this text is STALE_CONTENT")
@@ -98,7 +113,9 @@ def plan_vote(world: World, nep: int, choice: Choice, priv: bytes, *, timestamp:
                         f"[{format_instant(st.voting_start)}, {format_instant(st.voting_end)})")
     return VotePlan(nep=nep, title=p.title, content_hash=content_hash, choice=choice, voter=vote.voter,
                     weight=weight, voting_start=st.voting_start, voting_end=st.voting_end, timestamp=timestamp,
-                    as_of=as_of, problems=tuple(problems), vote=vote, path=votes.vote_path(nep, vote.voter))
+                    as_of=as_of, problems=tuple(problems), vote=vote, path=votes.vote_path(nep, vote.voter),
+                    delegated=delegated, delegators=delegators)
+
 
 
 def write_vote(root: Path, plan: VotePlan) -> str:
@@ -128,6 +145,9 @@ class Whoami:
     as_of: int
     stake: Decimal
     votes: tuple[tuple[int, str, str], ...]  # (nep, choice, path) of every vote file by this node
+    #: SPEC 11, at ``as_of``: the node this one delegates to, and the nodes that delegate to it.
+    delegates_to: str | None = None
+    delegated_by: tuple[str, ...] = ()
 
     def text(self) -> str:
         """Human-readable lines."""
@@ -137,13 +157,17 @@ class Whoami:
                  f"stake:      {decimal_str(self.stake)} NEURO at {format_instant(self.as_of)}",
                  f"votes cast: {len(self.votes)}"]
         lines += [f"  NEP-{n:04d} {choice:<7} {path}" for n, choice, path in self.votes]
+        lines.append(f"delegates:  {self.delegates_to or 'to nobody'}")
+        lines.append(f"delegated by {len(self.delegated_by)} node{'' if len(self.delegated_by) == 1 else 's'}")
+        lines += [f"  {n}" for n in self.delegated_by]
         return "\n".join(lines) + "\n"
 
     def as_json(self) -> dict:
         """Machine form; decimals as strings, instants RFC 3339."""
         return {"node": self.node, "public_key": self.public_key, "as_of": format_instant(self.as_of),
                 "stake": str(self.stake),
-                "votes": [{"nep": n, "choice": c, "path": path} for n, c, path in self.votes]}
+                "votes": [{"nep": n, "choice": c, "path": path} for n, c, path in self.votes],
+                "delegates_to": self.delegates_to, "delegated_by": list(self.delegated_by)}
 
 
 def whoami(world: World, priv: bytes, as_of: int) -> Whoami:
@@ -155,5 +179,9 @@ def whoami(world: World, priv: bytes, as_of: int) -> Whoami:
         v = parsed.vote
         if v is not None and v.voter == node:
             cast.append((v.nep, str(v.choice), path))
+    from tooling.core.delegation import delegates_at
+
+    mapping = delegates_at(world.delegations, as_of)
     return Whoami(node=node, public_key=pub, as_of=as_of, stake=stakes_mod.stake(world.ledger_at(as_of) or (), node, as_of),
-                  votes=tuple(cast))
+                  votes=tuple(cast), delegates_to=mapping.get(node),
+                  delegated_by=tuple(sorted(n for n, d in mapping.items() if d == node)))

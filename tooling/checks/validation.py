@@ -11,6 +11,7 @@ from tooling.core.diagnostics import Diagnostic, sort_key
 from tooling.shell.evaluate import Evaluation, World, evaluate, parameters_for
 from tooling.core.model import NEPStatus, Proposal, Severity, Vote, VoteCode
 from tooling.parse.proposals import VOTE_PATH, ParsedVote
+from tooling.checks.delegations import check_delegations
 from tooling.checks.rules import Context, check_proposal, check_repository
 from tooling.core.catalog import rule
 
@@ -61,6 +62,7 @@ def validate(world: World, as_of: int, selected: Collection[str] | None = None, 
             out += check_proposal(p, ctx)
     out += [d for d in check_repository(world.repo.proposals, ctx) if wanted(d.file)]
     out += check_votes(world, ev, wanted, pending_votes=pending_votes)
+    out += check_delegations(world.repo.root, world, as_of, wanted)
     # Outside git the file's own findings (schema, syntax) already say what is wrong with an invalid file;
     # a missing one has none, so it is reported here.
     reported = {d.file for d in out}
@@ -157,6 +159,12 @@ def _judge_pending(world: World, ev: Evaluation, path: str, parsed: "ParsedVote"
                      content_hash=content_hash, voting_start=st.voting_start, voting_end=st.voting_end,
                      snapshot=stakes_mod.snapshot(world.ledger_at(st.voting_start) or (), st.voting_start),
                      signature_ok=world.signature_ok() or verify_vote)
+    if res.code is VoteCode.NO_STAKE and parsed.vote is not None and st.tally is not None and st.tally.delegation:
+        from tooling.core.delegates import delegated_to
+
+        snap = stakes_mod.snapshot(world.ledger_at(st.voting_start) or (), st.voting_start)
+        if delegated_to(world.delegations, parsed.vote.voter, st.voting_start, snap)[0] > 0:
+            return None  # a delegate without stake of its own carries its delegators' stake (SPEC 11)
     if res.code is None:
         return None
     assert parsed.vote is not None

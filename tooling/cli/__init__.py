@@ -13,7 +13,7 @@ import os
 import sys
 from typing import Sequence
 
-from tooling.cli import checking, misc, reading, voting, writing
+from tooling.cli import checking, delegating, misc, reading, voting, writing
 from tooling.cli.common import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, Failure, Options, UsageError, emit, render_diags
 
 __all__ = ["main", "build_parser", "UsageError", "Failure", "EXIT_OK", "EXIT_ERRORS", "EXIT_USAGE"]
@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print only results and findings, no progress or summary lines (default: off)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for group in (checking, reading, writing, voting, misc):
+    for group in (checking, reading, writing, voting, delegating, misc):
         group.register(sub)
     _quiet_everywhere(p)
     p.set_defaults(root_parser=p)

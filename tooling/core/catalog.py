@@ -152,6 +152,27 @@ _RULES = [
          "re-create the vote with `nep vote`"),
     Rule("NEP605", "vote-not-counted", N, "a valid vote file that the tally does not count",
          "see `nep tally` for the code"),
+    # Delegation files (SPEC 11): codes intrinsic to the file are errors, the others notices.
+    Rule("NEP620", "delegation-wrong-path", E,
+         "a delegation file whose name is not its delegator (WRONG_PATH)",
+         "store the delegation as delegations/<delegator>.yaml (`nep delegate` does)"),
+    Rule("NEP621", "delegation-wrong-network", E,
+         "a delegation signed for another network than governance.yaml's (WRONG_NETWORK)",
+         "sign for the network named in governance.yaml (`nep delegate` does)"),
+    Rule("NEP622", "delegation-bad-key", E,
+         "a delegation whose public key does not hash to its delegator (BAD_KEY)",
+         "delegator must be the node id of public_key; re-create the file with `nep delegate`"),
+    Rule("NEP623", "delegation-bad-signature", E,
+         "a delegation whose signature is invalid or high-s (BAD_SIGNATURE)",
+         "re-create the file with `nep delegate`"),
+    Rule("NEP624", "delegation-self", E,
+         "a node delegates to itself (SELF_DELEGATION)",
+         "delegate to another node, or revoke with `nep delegate --revoke`"),
+    Rule("NEP625", "delegation-not-in-force", N,
+         "a delegation version that changes nothing: its timestamp is too far ahead of its inclusion "
+         "(FUTURE_TIMESTAMP) or not later than the delegation in force (STALE)",
+         "the delegation in force before it stays; sign a new one with `nep delegate` (a later timestamp, "
+         "at most 300 s ahead of the merge)"),
     Rule("NEP010", "input-invalid", W,
          "a committed version of governance.yaml or stakes/ledger.yaml is missing, unreadable or invalid",
          "it is ignored: the last valid version before it stays in force; commit a valid version"),
@@ -225,6 +246,13 @@ POLICY_RULES: list[Rule] = [
     Rule("NEP719", "pr-ledger-change", N,
          "a change of the stake ledger, with the stake change per node (it counts from its commit on)",
          "maintainers: check each node's stake change; it decides who can vote in every later voting start"),
+    Rule("NEP720", "pr-delegation-invalid", E,
+         "a new version of a delegation file that would not be valid if merged now (the code is in the message)",
+         "re-create the file with `nep delegate` (a timestamp later than the delegation in force, at most "
+         "300 s ahead)"),
+    Rule("NEP721", "pr-delegation-deleted", E,
+         "a delegation file is deleted",
+         "deleting changes nothing (the last valid version stays in force); revoke with `nep delegate --revoke`"),
 ]
 
 RULES: dict[str, Rule] = {r.slug: r for r in _RULES + POLICY_RULES}

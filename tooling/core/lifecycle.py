@@ -61,9 +61,10 @@ from tooling.core.governance import (  # noqa: F401  (re-exported: callers impor
     value_in_force,
     values_equal,
 )
+from tooling.core.delegation import JudgedVersion, delegates_at
 from tooling.core.inputs import NEPFacts, Versions
 from tooling.core.model import DAY, HOUR, Governance, NEPState, NEPStatus, NEPType, Outcome, ParameterChange, Reason
-from tooling.core.model import StakeEntry, Vote
+from tooling.core.model import DELEGATION_FEATURE, StakeEntry, Vote
 from tooling.core.protocol import Timeline, governance_at, parameters_at, protocol_at  # noqa: F401
 from tooling.core.stakes import StakeIndex
 from tooling.core.stakes import StakeIndex as _StakeIndex  # noqa: F401  (older name)
@@ -120,7 +121,9 @@ class _Evaluator:
         as_of: int,
         signature_ok: Callable[[Vote], bool] | None,
         tally: Callable[..., tally_mod.Tally] | None = None,
+        delegations: Mapping[str, Sequence[JudgedVersion]] | None = None,
     ) -> None:
+        self.delegations = delegations or {}
         self.governance = governance
         self.ledger = ledger
         self.as_of = as_of
@@ -160,7 +163,12 @@ class _Evaluator:
         return base, eg
 
     def evaluate(
-        self, f: NEPFacts, t0: int, changes: Sequence[ParameterChange], earlier: Mapping[int, NEPState]
+        self,
+        f: NEPFacts,
+        t0: int,
+        changes: Sequence[ParameterChange],
+        earlier: Mapping[int, NEPState],
+        toggles: Sequence[tuple[str, bool]] = (),
     ) -> NEPState:
         as_of = self.as_of
 
@@ -213,6 +221,10 @@ class _Evaluator:
         )
         if self.signature_ok is not None:
             kwargs["signature_ok"] = self.signature_ok
+        if _feature_on(base.features, toggles, DELEGATION_FEATURE):
+            # SPEC 11: the feature in force at T0 decides; delegations are taken at VS.
+            kwargs["delegation"] = True
+            kwargs["delegates"] = delegates_at(self.delegations, vs)
         t = self.tally(f.nep, f.vote_files, **kwargs)
         timeline = dict(submitted=t0, voting_start=vs, voting_end=ve, tally=t)
         if as_of < ve:
@@ -241,6 +253,7 @@ def compute_states(
     *,
     signature_ok: Callable[[Vote], bool] | None = None,
     tally: Callable[..., tally_mod.Tally] | None = None,
+    delegations: Mapping[str, Sequence[JudgedVersion]] | None = None,
 ) -> dict[int, NEPState]:
     """Every NEP's state at ``as_of`` (SPEC 7), keyed by NEP number.
 
@@ -252,6 +265,8 @@ def compute_states(
     ``signature_ok`` replaces the tally's signature check (tests); None keeps it.
     ``tally``: a stand-in for ``tally.tally`` that returns the same value for
     the same arguments (the shell's memo of tallies by their inputs).
+    ``delegations``: every delegation file's judged versions (SPEC 11), used
+    for the NEPs whose T0 has the feature ``delegation`` in force.
     """
     by_nep: dict[int, NEPFacts] = {}
     for f in facts:
@@ -273,21 +288,47 @@ def compute_states(
     queue.sort(key=lambda q: (q[0], q[1]))
 
     gv, sv = as_versions(governance, stakes)
-    evaluator = _Evaluator(gv, sv, as_of, signature_ok, tally)
+    evaluator = _Evaluator(gv, sv, as_of, signature_ok, tally, delegations)
     # The valid governance changes of gov NEPs activated so far, in activation order (ties by number).
     changes: list[ParameterChange] = []
     pending: list[tuple[int, int]] = []
+    # Feature toggles of every NEP activated so far (any type, as the protocol timeline applies them).
+    toggles: list[tuple[str, bool]] = []
+    activated: list[tuple[int, int]] = []
     for t0, nep, f in queue:
         while pending and pending[0][0] <= t0:
             _, gov_nep = heapq.heappop(pending)
             changes.extend(c for c in by_nep[gov_nep].parameter_changes if applies(by_nep[gov_nep].type, c))
-        st = evaluator.evaluate(f, t0, tuple(changes), states)
+        while activated and activated[0][0] <= t0:
+            _, a_nep = heapq.heappop(activated)
+            toggles.extend(_toggles(by_nep[a_nep]))
+        st = evaluator.evaluate(f, t0, tuple(changes), states, tuple(toggles))
         states[nep] = st
         if st.activates_at is not None and f.type is NEPType.GOVERNANCE:
             heapq.heappush(pending, (st.activates_at, nep))
+        if st.activates_at is not None and st.outcome is Outcome.APPROVED:
+            heapq.heappush(activated, (st.activates_at, nep))
 
     _deprecate(states, by_nep)
     return states
+
+
+def _toggles(f: NEPFacts) -> list[tuple[str, bool]]:
+    out = []
+    for change in f.parameter_changes:
+        toggle = feature_toggle(change) if applies(f.type, change) else None
+        if toggle is not None:
+            out.append(toggle)
+    return out
+
+
+def _feature_on(genesis: Sequence[str], toggles: Sequence[tuple[str, bool]], name: str) -> bool:
+    """Whether feature ``name`` is in force: listed in genesis, then switched by each activation in order."""
+    on = name in genesis
+    for feature, value in toggles:
+        if feature == name:
+            on = value
+    return on
 
 
 def _deprecate(states: dict[int, NEPState], by_nep: Mapping[int, NEPFacts]) -> None:

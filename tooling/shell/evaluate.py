@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from tooling.core.catalog import rule
+from tooling.core.delegation import JudgedVersion
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.inputs import Versions
 from tooling.core.instants import format_instant
@@ -46,6 +47,8 @@ class World:
     objects: Any = None
     #: Tallies by a digest of their inputs (``shell.tallycache``); None when caches are off.
     tallies: Any = None
+    #: Delegation files (SPEC 11): path -> judged versions along history; empty outside git.
+    delegations: Mapping[str, tuple[JudgedVersion, ...]] = field(default_factory=dict)
     _folders: dict[str, list[str]] | None = None
 
     def vote_paths(self, folder: str) -> list[str]:
@@ -130,8 +133,13 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
         from tooling.shell.tallycache import TallyCache
 
         tallies = TallyCache(cache_dir, root if git else None)
-    return World(repo, history, in_git, committed, signatures=signatures, snapshots=snapshots, objects=objects,
-                 tallies=tallies)
+    world = World(repo, history, in_git, committed, signatures=signatures, snapshots=snapshots, objects=objects,
+                  tallies=tallies)
+    if in_git:
+        from tooling.shell.delegations import read_delegations
+
+        world.delegations = read_delegations(root, history, governance)
+    return world
 
 
 @dataclass(frozen=True)
@@ -246,12 +254,13 @@ def evaluate(world: World, as_of: int, *, signature_ok: Callable[[Vote], bool] |
     if signature_ok is None:
         signature_ok = world.signature_ok()
     governance, ledger = _inputs(world)
-    states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok, tally=tally)
+    states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok, tally=tally,
+                            delegations=world.delegations)
     changed = _content_at_voting_start(world, proposals, facts, states)
     if changed:  # only after a forced edit past VS: decide from the content the voters saw
         facts.update(changed)
         states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok,
-                                tally=tally)
+                                tally=tally, delegations=world.delegations)
     for n, st in states.items():
         # Callers read the content votes bind to from the facts: the version in force at VS.
         if st.voting_start is not None and facts[n].content_versions:

@@ -241,6 +241,7 @@ def _parse(raw: bytes) -> dict[str, dict[str, list]] | None:  # type: ignore[typ
         data = json.loads(body)
     except ValueError:
         return None
-    if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in ("votes", "ledgers", "neps", "governance")):
+    sections = ("votes", "ledgers", "neps", "governance")
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in sections):
         return None
     return data

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Mapping, Sequence
 
 from tooling.checks.policy.context import Context, Findings, found
 from tooling.checks.policy.control import governance_findings, ledger_findings
+from tooling.checks.policy.delegations import check_delegation, is_delegation_path
 from tooling.checks.policy.neps import check_nep, renumberings
 from tooling.checks.policy.rules import r
 from tooling.checks.policy.snapshot import (
@@ -86,7 +87,8 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
         ev = evaluate(base_world, as_of)
         states = ev.states
         ctx = Context(as_of, base_snap, head_snap, ev.states, ev.proposals, ev.facts, history,
-                      ledger_at=base_world.ledger_at, network_for=lambda nep: _network_at_t0(base_world, ev.states.get(nep)))
+                      ledger_at=base_world.ledger_at, network_for=lambda nep: _network_at_t0(base_world, ev.states.get(nep)),
+                      delegations=base_world.delegations)
     findings = found(*tree_findings(raw_changes))
     findings += _control(base_snap, head_snap, states, as_of)
 
@@ -103,8 +105,15 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
     if ctx is None:
         ctx = Context(as_of, base_snap, head_snap, {}, {}, {}, history)
     findings += _files(ctx, raw_changes, changes)
+    for c in raw_changes:
+        if c.utf8 and is_delegation_path(c.path):
+            entry = head_entries.get(c.path)
+            raw = blobs.get(entry.sha) if entry is not None and entry.is_regular else None
+            findings += check_delegation(ctx, c.status, c.path, raw)
 
-    selected = {c.path for c in raw_changes if c.status != "D" and c.utf8 and c.path in head_entries}
+    # Delegation files are judged above from the head's bytes (validate reads a work tree's).
+    selected = {c.path for c in raw_changes if c.status != "D" and c.utf8 and c.path in head_entries
+                and not is_delegation_path(c.path)}
     checked = validate(world_of(root, head_snap, history, signatures), as_of, selected)
     _save(objects, signatures)
     diags = list(findings.diagnostics) + [d for d in checked if (d.file, d.slug) not in findings.replaced]
@@ -136,7 +145,7 @@ def _network_at_t0(world: World, st: NEPState | None) -> str | None:
 
 
 def _in_process(path: str) -> bool:
-    return path.startswith(("neps/", "votes/"))
+    return path.startswith(("neps/", "votes/", "delegations/"))
 
 
 def _files(ctx: Context, raw_changes: Sequence[RawChange], changes: Sequence[tuple[str, str]]) -> Findings:
@@ -152,6 +161,8 @@ def _files(ctx: Context, raw_changes: Sequence[RawChange], changes: Sequence[tup
         if not _in_process(path):
             out += found(_outside(c))
             continue
+        if is_delegation_path(path):
+            continue  # check_delegation, with the head's bytes
         kind = classify(path)
         if kind == "keep":
             continue

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping
 
 from tooling.checks.policy.snapshot import Snapshot
+from tooling.core.delegation import JudgedVersion
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.instants import format_instant
 from tooling.core.lifecycle import NEPFacts
@@ -56,6 +57,8 @@ class Context:
     network_for: Callable[[int], str | None] = lambda nep: None
     #: Stake snapshots of the base by voting start, filled on first use (a memo, not a finding).
     stake_snapshots: dict[int, StakeSnapshot] = field(default_factory=dict)
+    #: The base's delegation files, judged along its history (SPEC 11).
+    delegations: Mapping[str, tuple[JudgedVersion, ...]] = field(default_factory=dict)
 
     def state_of(self, p: Proposal | None) -> NEPState | None:
         if p is None:

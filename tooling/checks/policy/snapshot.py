@@ -23,7 +23,7 @@ GOVERNANCE = "governance.yaml"
 LEDGER = "stakes/ledger.yaml"
 CONTROL_FILES = (GOVERNANCE, LEDGER)
 #: What the policy reads of each revision: the process files and nothing else.
-READ_PREFIXES = ("neps/", "votes/", GOVERNANCE, LEDGER)
+READ_PREFIXES = ("neps/", "votes/", "delegations/", GOVERNANCE, LEDGER)
 
 #: Parsed files by (path, blob id): a file that is the same in both revisions is parsed once.
 ParseMemo = dict[tuple[str, str], "ParsedNEP | ParsedVote"]
@@ -192,8 +192,12 @@ def world_of(root: Path, snap: Snapshot, history: History, signatures: Signature
     from tooling.shell.snapshots import read_snapshots
 
     # The deciding inputs as history gives them (SPEC 2), as gather does on a checkout.
-    return World(snap.repo, history, True, committed, read_blob, signatures=signatures,
-                 snapshots=read_snapshots(root, snap.repo, history, True))
+    snapshots = read_snapshots(root, snap.repo, history, True)
+    world = World(snap.repo, history, True, committed, read_blob, signatures=signatures, snapshots=snapshots)
+    from tooling.shell.delegations import read_delegations
+
+    world.delegations = read_delegations(root, history, snapshots.governance)  # SPEC 11, as gather does
+    return world
 
 
 def only_safe(entries: Mapping[str, TreeEntry]) -> dict[str, TreeEntry]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tooling.checks.policy.context import Context, Findings, VoteNote, fmt, found
 from tooling.checks.policy.rules import r
+from tooling.core.delegates import delegated_to
 from tooling.core.model import NEPState, NEPStatus, Pos, VoteCode
 from tooling.core.votes import vote_path
 from tooling.parse.proposals import VOTE_PATH, ParsedVote
@@ -88,6 +89,9 @@ def judge_added_vote(ctx: Context, path: str, parsed: ParsedVote, nep: int,
                      snapshot=snapshot, signature_ok=verify_vote)
     v = parsed.vote
     code = res.code
+    if code is VoteCode.NO_STAKE and v is not None and st.tally is not None and st.tally.delegation and \
+            delegated_to(ctx.delegations, v.voter, st.voting_start, snapshot)[0] > 0:
+        code = None  # a delegate without stake of its own carries its delegators' stake (SPEC 11)
     if code is None:
         return None, "", ""
     if code is VoteCode.MALFORMED or v is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
-from tooling.core.model import FeeStatus, NEPState
+from tooling.core.model import FeeStatus, NEPState, RewardRole
 from tooling.core.rewards import ProposalRewards
 from tooling.core.stakes import ZERO, exact_context
 from tooling.present.format import amount_text, decimal_str, format_instant, instant_text
@@ -33,7 +33,10 @@ def _rewards_entry(r: ProposalRewards, state: NEPState | None) -> dict[str, Any]
         "fee_burned": r.fee_burned,
         "proposer_reward": decimal_str(r.proposer_reward),
         "voter_rewards": {v: decimal_str(r.voter_rewards[v]) for v in sorted(r.voter_rewards)},
+        "voter_roles": {v: r.voter_roles[v].value for v in sorted(r.voter_roles)},
         "voters": len(r.voter_rewards),
+        # Delegators whose stake a delegate's counted vote carried (SPEC 11): paid on their own stake.
+        "delegators": sorted(v for v, role in r.voter_roles.items() if role is RewardRole.DELEGATOR),
         "total_voter_rewards": decimal_str(r.total_voter_rewards),
     }
 
@@ -85,7 +88,7 @@ def rewards_text(
                     e["fee_status"],
                     short(e["proposer"]) if e["proposer"] else "—",
                     amount_text(Decimal(e["proposer_reward"])),
-                    str(e["voters"]),
+                    str(e["voters"]) + (f" ({len(e['delegators'])} delegating)" if e["delegators"] else ""),
                     amount_text(Decimal(e["total_voter_rewards"])),
                 ]
             )

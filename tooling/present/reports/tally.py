@@ -35,6 +35,9 @@ def _vote_entry(v: VoteResult) -> dict[str, Any]:
         "voter": v.voter,
         "choice": v.choice,
         "weight": decimal_str(v.weight),
+        "own_weight": decimal_str(v.own_weight),
+        "delegated_weight": decimal_str(v.delegated_weight),
+        "delegators": list(v.delegators),
         "counted": v.counted,
         "code": enum_value(v.code),
         "timestamp": format_instant(v.timestamp),
@@ -102,6 +105,7 @@ def tally_json(tally: Tally | None, state: NEPState, as_of: int) -> dict:
         "projected_outcome": enum_value(tally.projected_outcome),
         "reason": enum_value(tally.reason),
         "decided_at": format_instant(tally.decided_at),
+        "delegation": tally.delegation,
         "counts": _counts(tally),
         "votes": [_vote_entry(v) for v in tally.votes],
     }
@@ -186,22 +190,33 @@ def tally_text(
     if not t.votes:
         lines.append("  No vote files.")
         return "\n".join(lines) + "\n"
-    vrows = [["VOTER", "CHOICE", "WEIGHT", "COUNTED", "SIGNED", "INCLUDED"]]
+    delegated = t.delegation
+    # With delegation in force (SPEC 11) a vote's weight is its own stake plus what its delegators lend it.
+    vrows = [["VOTER", "CHOICE", "WEIGHT", *(("OWN", "DELEGATED") if delegated else ()), "COUNTED", "SIGNED",
+              "INCLUDED"]]
     for v in t.votes:
         vrows.append(
             [
                 short(v.voter),
                 clean(v.choice) if v.choice else "—",
                 amount_text(v.weight),
+                *((amount_text(v.own_weight), amount_text(v.delegated_weight)) if delegated else ()),
                 "✓" if v.counted else f"✗ {v.code.value if v.code else '?'}",
                 instant_text(v.timestamp),
                 instant_text(v.included_at, "not yet included"),
             ]
         )
-    table = columns(vrows, right=(2,))
+    table = columns(vrows, right=(2, 3, 4) if delegated else (2,))
     lines.append(table[0])
     for line, v in zip(table[1:], t.votes):
         lines.append(line if not color else paint(line, "green" if v.counted else "red", color))
+    lent = [v for v in t.votes if v.delegators]
+    if lent:
+        lines.append("")
+        lines.append("Delegated stake carried (delegators whose own vote did not count follow their delegate):")
+        for v in lent:
+            lines.append(f"  {short(v.voter)} carries {amount_text(v.delegated_weight)} from "
+                         + ", ".join(short(d) for d in v.delegators))
     notes = [f"  {short(v.voter)}: {clean(v.error)}" for v in t.votes if v.error]
     if notes:
         lines.append("")

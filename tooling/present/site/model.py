@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, MutableMapping, Sequence
 
+from tooling.core.delegates import DelegationsReport
 from tooling.core.model import Governance, NEPState, NEPStatus, NEPType, Proposal, ProtocolState
 
 def _default_site_dir() -> Path:
@@ -98,6 +99,8 @@ class SiteInput:
     #: Markdown bodies already rendered, by ``markdown.body_key``; the render adds what it renders (the caller
     #: may keep them: a body's HTML is a function of its text and the set of NEP numbers alone).
     bodies: MutableMapping[str, Any] | None = None
+    #: Delegations in force at as_of (SPEC 11); None: no delegates page.
+    delegates: DelegationsReport | None = None
 
 def page_name(nep: int) -> str:
     return f"nep-{nep:04d}.html"

@@ -111,6 +111,7 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
         "known": known,
         "sort_orders": SORT_ORDERS,
         "table_columns": TABLE_COLUMNS,
+        "has_delegates": inp.delegates is not None,
         "feed_href": "feed.xml",  # pages link relatively (they work from file://); the feed itself uses base
     }
     files: dict[str, bytes] = {}
@@ -167,6 +168,11 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
     path, template, ctx = protocol_page(views, inp.protocol, genesis_version)
     page(path, template, **ctx)
     files["api/protocol.json"] = json_bytes(protocol_json(views, inp.protocol, genesis_version, as_of))
+
+    if inp.delegates is not None:
+        from tooling.present.site.delegates import delegates_files
+
+        files.update(delegates_files(inp.delegates, page))
 
     # Machine-readable outputs.
     files["api/neps.json"] = json_bytes(

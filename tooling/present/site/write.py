@@ -76,9 +76,12 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: st
     """
     from tooling.shell.evaluate import evaluate, gather
 
+    from tooling.present.site.delegates import delegates_at
+
     world = gather(Path(root))
     ev = evaluate(world, as_of)
     world.save_caches()
+    delegates = delegates_at(world, as_of)
     proposals = [ev.proposals[n] for n in sorted(ev.proposals) if n in ev.states]
     cached = _load_bodies(Path(root))
     bodies = dict(cached)
@@ -92,6 +95,7 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: st
             base_url=base_url,
             repo_url=repo_url,
             bodies=bodies,
+            delegates=delegates,
         )
     )
     write_site(files, out)
