@@ -26,7 +26,7 @@ def _vote(token: str = "voter-1", *, reason: str = "ok", timestamp: int = 1_767_
 
 @pytest.fixture
 def counted(monkeypatch):
-    """Counts calls to the underlying verify_vote while keeping its verdicts."""
+    """Counts calls to the underlying verification while keeping its verdicts."""
     calls: list[str] = []
     real = votes.verify_vote
 
@@ -35,6 +35,14 @@ def counted(monkeypatch):
         return real(vote, key_cache=key_cache)
 
     monkeypatch.setattr(votes, "verify_vote", spy)
+    # The cache verifies the digest of the payload it built for the key (one payload per vote).
+    real_digest = sigcache.verify_digest
+
+    def spy_digest(public_key, signature, digest, *, key_cache=None):
+        calls.append(str(public_key))
+        return real_digest(public_key, signature, digest, key_cache=key_cache)
+
+    monkeypatch.setattr(sigcache, "verify_digest", spy_digest)
     return calls
 
 
@@ -197,3 +205,16 @@ def test_over_the_entry_limit_only_the_entries_of_this_run_are_kept(tmp_path, mo
     cache.save()
     kept = SignatureCache.load(tmp_path)
     assert len(kept) == 1
+
+
+def test_priming_on_several_threads_gives_every_vote_the_verdict_of_verify_vote(tmp_path, monkeypatch):
+    good = [_vote(f"voter-{i}") for i in range(6)]
+    bad = [dataclasses.replace(v, reason="changed after signing") for v in good[:3]]
+    monkeypatch.setattr(sigcache, "PARALLEL_FROM", 1)
+    cache = SignatureCache.load(tmp_path)
+    cache.prime([*good, *bad], workers=3)
+    assert cache.known == {v: votes.verify_vote(v) for v in [*good, *bad]}
+    cache.save()
+    warm = SignatureCache.load(tmp_path)
+    assert all(warm.checker()(v) == votes.verify_vote(v) for v in [*good, *bad])
+    assert warm.misses == 0

@@ -120,6 +120,7 @@ class _Evaluator:
         ledger: Versions[tuple[StakeEntry, ...]],
         as_of: int,
         signature_ok: Callable[[Vote], bool] | None,
+        tally: Callable[..., tally_mod.Tally] | None = None,
         delegations: Mapping[str, Sequence[JudgedVersion]] | None = None,
     ) -> None:
         self.delegations = delegations or {}
@@ -127,6 +128,7 @@ class _Evaluator:
         self.ledger = ledger
         self.as_of = as_of
         self.signature_ok = signature_ok
+        self.tally = tally or tally_mod.tally
         self._indexes: dict[int, StakeIndex] = {}
         self._frozen: dict[tuple[int, int], EffectiveGovernance] = {}
 
@@ -223,7 +225,7 @@ class _Evaluator:
             # SPEC 11: the feature in force at T0 decides; delegations are taken at VS.
             kwargs["delegation"] = True
             kwargs["delegates"] = delegates_at(self.delegations, vs)
-        t = tally_mod.tally(f.nep, f.vote_files, **kwargs)
+        t = self.tally(f.nep, f.vote_files, **kwargs)
         timeline = dict(submitted=t0, voting_start=vs, voting_end=ve, tally=t)
         if as_of < ve:
             return _state(f, NEPStatus.VOTING, **timeline)
@@ -250,6 +252,7 @@ def compute_states(
     as_of: int,
     *,
     signature_ok: Callable[[Vote], bool] | None = None,
+    tally: Callable[..., tally_mod.Tally] | None = None,
     delegations: Mapping[str, Sequence[JudgedVersion]] | None = None,
 ) -> dict[int, NEPState]:
     """Every NEP's state at ``as_of`` (SPEC 7), keyed by NEP number.
@@ -260,6 +263,8 @@ def compute_states(
     earlier NEPs are known when a later NEP freezes its governance values at
     its T0: an activation at AT applies to every NEP whose T0 >= AT.
     ``signature_ok`` replaces the tally's signature check (tests); None keeps it.
+    ``tally``: a stand-in for ``tally.tally`` that returns the same value for
+    the same arguments (the shell's memo of tallies by their inputs).
     ``delegations``: every delegation file's judged versions (SPEC 11), used
     for the NEPs whose T0 has the feature ``delegation`` in force.
     """
@@ -283,7 +288,7 @@ def compute_states(
     queue.sort(key=lambda q: (q[0], q[1]))
 
     gv, sv = as_versions(governance, stakes)
-    evaluator = _Evaluator(gv, sv, as_of, signature_ok, delegations)
+    evaluator = _Evaluator(gv, sv, as_of, signature_ok, tally, delegations)
     # The valid governance changes of gov NEPs activated so far, in activation order (ties by number).
     changes: list[ParameterChange] = []
     pending: list[tuple[int, int]] = []

@@ -19,6 +19,13 @@ from typing import Iterator, Mapping, Sequence
 from tooling.core.model import StakeEntry
 
 ZERO = Decimal(0)
+#: Never modified (``exact_context`` hands out copies); building a Context per stake lookup cost 5 % of a cold run.
+_EXACT = decimal.Context(
+    prec=decimal.MAX_PREC,
+    Emax=decimal.MAX_EMAX,
+    Emin=decimal.MIN_EMIN,
+    traps=[decimal.InvalidOperation, decimal.Inexact, decimal.Overflow, decimal.DivisionByZero],
+)
 
 
 def exact_context() -> AbstractContextManager[decimal.Context]:
@@ -27,13 +34,8 @@ def exact_context() -> AbstractContextManager[decimal.Context]:
     Amounts are arbitrary decimal strings; the default 28 digits could round a
     large sum, and no rounding may ever decide an outcome.
     """
-    ctx = decimal.Context(
-        prec=decimal.MAX_PREC,
-        Emax=decimal.MAX_EMAX,
-        Emin=decimal.MIN_EMIN,
-        traps=[decimal.InvalidOperation, decimal.Inexact, decimal.Overflow, decimal.DivisionByZero],
-    )
-    return decimal.localcontext(ctx)
+    # One template, built once: ``localcontext`` copies it, so nothing is shared between uses.
+    return decimal.localcontext(_EXACT)
 
 
 def in_force(entry: StakeEntry, t: int) -> bool:

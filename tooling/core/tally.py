@@ -248,6 +248,23 @@ def tally(
     carried: tuple[CarriedStake, ...] = ()
     if delegation and delegates:
         rows, carried = apply_delegations(rows, delegates, snapshot)
+    return tally_from_rows(nep, tuple(rows), snapshot=snapshot, quorum=quorum, approval=approval, as_of=as_of,
+                           voting_end=voting_end, delegation=delegation, carried=carried)
+
+
+def tally_from_rows(
+    nep: int,
+    rows: tuple[VoteResult, ...],
+    *,
+    snapshot: Snapshot,
+    quorum: Decimal,
+    approval: Decimal,
+    as_of: int,
+    voting_end: int,
+    delegation: bool = False,
+    carried: tuple[CarriedStake, ...] = (),
+) -> Tally:
+    """The tally from its judged rows (sorted by path): what ``tally`` returns for the same rows."""
     sums = {Choice.YES.value: ZERO, Choice.NO.value: ZERO, Choice.ABSTAIN.value: ZERO}
     with exact_context():
         for r in rows:

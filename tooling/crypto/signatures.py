@@ -87,14 +87,21 @@ def verify_payload(
     a verdict. ``key_cache`` lets a caller verifying many signatures parse each
     distinct key once.
     """
+    try:
+        digest = payload_digest(payload)
+    except (TypeError, ValueError):  # a value JSON cannot hold, or text that is not UTF-8 encodable
+        return False
+    return verify_digest(public_key, signature, digest, key_cache=key_cache)
+
+
+def verify_digest(public_key: object, signature: object, digest: bytes, *, key_cache: KeyCache | None = None) -> bool:
+    """``verify_payload`` for a caller that already hashed the canonical payload (built once per vote)."""
     if not isinstance(signature, str) or not _LOWER_HEX.fullmatch(signature):
         return False
     der = bytes.fromhex(signature)
     rs = der_signature_rs(der)
     # libsecp256k1 also refuses high s, but the rule is ours to enforce, not the library's.
-    if rs is None or rs[1] > HALF_N:
-        return False
-    if not isinstance(public_key, str):
+    if rs is None or rs[1] > HALF_N or not isinstance(public_key, str):
         return False
     if key_cache is None:
         key = load_public_key(public_key)
@@ -103,10 +110,6 @@ def verify_payload(
     else:
         key = key_cache[public_key] = load_public_key(public_key)
     if key is None:
-        return False
-    try:
-        digest = payload_digest(payload)
-    except (TypeError, ValueError):  # a value JSON cannot hold, or text that is not UTF-8 encodable
         return False
     try:
         return bool(key.verify(der, digest, hasher=None))

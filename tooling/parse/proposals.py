@@ -53,8 +53,12 @@ class ParsedNEP:
     text: str | None
 
 
-def parse_nep(path: str, raw: bytes) -> ParsedNEP:
-    """Decode, split, load and schema-check a NEP file."""
+def parse_nep(path: str, raw: bytes, *, check_schema: bool = True) -> ParsedNEP:
+    """Decode, split, load and schema-check a NEP file.
+
+    ``check_schema=False``: the caller only wants the proposal (history's
+    versions of a NEP); the check adds findings only.
+    """
     try:
         text = decode(raw)
         fm = split_front_matter(text)
@@ -66,9 +70,19 @@ def parse_nep(path: str, raw: bytes) -> ParsedNEP:
         d = rule("schema-type").at(path, (2, 1), "front matter must be a mapping of keys to values",
                                    "write 'key: value' lines between the '---' delimiters")
         return ParsedNEP(None, (d,), text)
-    diags = schemas.check("nep", data, loaded.positions, path)
+    diags = schemas.check("nep", data, loaded.positions, path) if check_schema else []
     proposal = build_proposal(path, data, loaded.positions, fm.body, fm.body_line, text)
     return ParsedNEP(proposal, tuple(diags), text)
+
+
+def parse_nep_loaded(path: str, raw: bytes, data: Mapping[str, Any], positions: Positions) -> ParsedNEP:
+    """``parse_nep`` for bytes whose front matter loaded to ``data``/``positions`` and passed the schema before.
+
+    Raises LoadError if the bytes no longer split (the caller's cache was not for these bytes).
+    """
+    text = decode(raw)
+    fm = split_front_matter(text)
+    return ParsedNEP(build_proposal(path, data, positions, fm.body, fm.body_line, text), (), text)
 
 
 def _int(v: Any) -> int | None:

@@ -43,6 +43,10 @@ class World:
     signatures: Any = None
     #: What history fixes (``gather`` fills it); None: the files as they are stand for every instant.
     snapshots: Snapshots | None = None
+    #: Parses by blob id (``shell.objcache``); None when caches are off.
+    objects: Any = None
+    #: Tallies by a digest of their inputs (``shell.tallycache``); None when caches are off.
+    tallies: Any = None
     #: Delegation files (SPEC 11): path -> judged versions along history; empty outside git.
     delegations: Mapping[str, tuple[JudgedVersion, ...]] = field(default_factory=dict)
     _folders: dict[str, list[str]] | None = None
@@ -71,10 +75,18 @@ class World:
     def save_caches(self) -> None:
         """Write what this run learned back to the cache folder (never an error, never in the work tree)."""
         if self.signatures is not None:
+            if self.objects is not None:
+                self.objects.record_verdicts(self.signatures.known)
             try:
                 self.signatures.save()
             except OSError:
                 pass
+        for cache in (self.objects, self.tallies):
+            if cache is not None:
+                try:
+                    cache.save()
+                except OSError:
+                    pass
 
 
 def gather(root: Path, *, history: History | None = None, cache: bool = True) -> World:
@@ -88,8 +100,13 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
     if history is None:
         history = read_history(root, cache_dir=cache_dir) if git else EMPTY_HISTORY
     in_git = git or bool(history.commits)
-    governance = governance_versions(root, history) if in_git else None
-    repo = load_repository(root, governance.at(FAR_FUTURE) if governance is not None else None)
+    objects = None
+    if cache_dir is not None:
+        from tooling.shell.objcache import ObjectCache
+
+        objects = ObjectCache.load(cache_dir, root if git else None)
+    governance = governance_versions(root, history, objects) if in_git else None
+    repo = load_repository(root, governance.at(FAR_FUTURE) if governance is not None else None, objects)
     committed: dict[str, ParsedVote] = {}
     want: dict[str, str] = {}
     for path in history.paths("votes/", FAR_FUTURE):
@@ -101,13 +118,23 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
         for path, blob in want.items():
             if blob in blobs and VOTE_PATH.match(path):
                 committed[path] = parse_vote(path, blobs[blob])
-    snapshots = read_snapshots(root, repo, history, in_git, governance)
+    snapshots = read_snapshots(root, repo, history, in_git, governance, objects)
     signatures = None
     if cache_dir is not None:
         from tooling.shell.sigcache import SignatureCache
 
         signatures = SignatureCache.load(cache_dir, root if git else None)
-    world = World(repo, history, in_git, committed, signatures=signatures, snapshots=snapshots)
+        if objects is not None:
+            signatures.known.update(objects.verdicts())
+            # A cold run verifies its votes on every core up front; a warm one has nothing left to verify.
+            signatures.prime(objects.unverified())
+    tallies = None
+    if cache_dir is not None:
+        from tooling.shell.tallycache import TallyCache
+
+        tallies = TallyCache(cache_dir, root if git else None)
+    world = World(repo, history, in_git, committed, signatures=signatures, snapshots=snapshots, objects=objects,
+                  tallies=tallies)
     if in_git:
         from tooling.shell.delegations import read_delegations
 
@@ -222,16 +249,18 @@ def evaluate(world: World, as_of: int, *, signature_ok: Callable[[Vote], bool] |
         if p.type is not None and p.nep >= 1:
             proposals.setdefault(p.nep, p)
     facts = {n: facts_for(world, p, as_of) for n, p in proposals.items()}
+    # Tallies are remembered only when judged with the repository's own signature check (never a caller's).
+    tally = world.tallies.tally if world.tallies is not None and signature_ok is None else None
     if signature_ok is None:
         signature_ok = world.signature_ok()
     governance, ledger = _inputs(world)
-    states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok,
+    states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok, tally=tally,
                             delegations=world.delegations)
     changed = _content_at_voting_start(world, proposals, facts, states)
     if changed:  # only after a forced edit past VS: decide from the content the voters saw
         facts.update(changed)
         states = compute_states(list(facts.values()), governance, ledger, as_of, signature_ok=signature_ok,
-                                delegations=world.delegations)
+                                tally=tally, delegations=world.delegations)
     for n, st in states.items():
         # Callers read the content votes bind to from the facts: the version in force at VS.
         if st.voting_start is not None and facts[n].content_versions:

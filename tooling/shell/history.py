@@ -170,7 +170,8 @@ def _prefix_upper_bound(prefix: str) -> str:
 
 
 def read_history(
-    repo: Path, ref: str = "HEAD", cache_dir: Path | None = None, *, allow_shallow: bool = False
+    repo: Path, ref: str = "HEAD", cache_dir: Path | None = None, *, allow_shallow: bool = False,
+    cache_key: str | None = None,
 ) -> History:
     """The first-parent history of ``ref`` in ``repo``.
 
@@ -201,7 +202,8 @@ def read_history(
         )
     if cache_dir is None:
         return _assemble(_scan_all(repo, head))
-    return _read_cached(repo, ref, head, Path(cache_dir))
+    # ``cache_key``: one entry for a ref given by commit id that moves forward (check-pr's base), extended in place.
+    return _read_cached(repo, cache_key or ref, head, Path(cache_dir))
 
 
 def _assemble(raw: _Raw) -> History:

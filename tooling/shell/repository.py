@@ -11,14 +11,26 @@ import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.instants import parse_instant
 from tooling.core.model import Governance, Proposal, Rewards, StakeEntry, Track
-from tooling.parse.proposals import NEP_PATH, VOTE_PATH, ParsedVote, parse_control, parse_nep, parse_vote
+from tooling.parse.proposals import (
+    NEP_PATH,
+    VOTE_PATH,
+    ParsedNEP,
+    ParsedVote,
+    parse_control,
+    parse_nep,
+    parse_nep_loaded,
+    parse_vote,
+)
 from tooling.core.catalog import rule
-from tooling.parse.yamlio import MAX_FILE_BYTES
+from tooling.parse.yamlio import MAX_FILE_BYTES, LoadError, decode
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tooling.shell.objcache import ObjectCache
 
 
 class RepositoryError(Exception):
@@ -83,7 +95,9 @@ def _read_regular(path: Path, rel: str, diags: list[Diagnostic], limit: int = MA
         return fh.read(limit + 1)
 
 
-def load_governance(root: Path) -> tuple[Governance | None, list[Diagnostic], str | None]:
+def load_governance(
+    root: Path, objects: ObjectCache | None = None
+) -> tuple[Governance | None, list[Diagnostic], str | None]:
     rel = "governance.yaml"
     diags: list[Diagnostic] = []
     raw = _read_regular(root / rel, rel, diags)
@@ -92,20 +106,31 @@ def load_governance(root: Path) -> tuple[Governance | None, list[Diagnostic], st
             diags.append(rule("governance-invalid").at(rel, (1, 1), "governance.yaml is missing",
                                                        "run nep in the repository root or pass --repo DIR"))
         return None, diags, None
-    return governance_from_bytes(raw, rel)
+    return governance_from_bytes(raw, rel, objects)
 
 
 def governance_from_bytes(
-    raw: bytes, rel: str = "governance.yaml"
+    raw: bytes, rel: str = "governance.yaml", objects: ObjectCache | None = None
 ) -> tuple[Governance | None, list[Diagnostic], str | None]:
-    """governance.yaml from its bytes (a work-tree file or a committed version): (value or None, findings, text)."""
+    """governance.yaml from its bytes (a work-tree file or a committed version): (value or None, findings, text).
+
+    ``objects``: a blob parsed valid before is not loaded nor schema-checked again.
+    """
+    blob = blob_id(raw) if objects is not None else None
+    if objects is not None and blob is not None and len(raw) <= MAX_FILE_BYTES:
+        cached = objects.governance(blob)
+        if cached is not None:
+            return governance_from_mapping(cached), [], decode(raw)
     if len(raw) > MAX_FILE_BYTES:
         return None, [rule("file-too-large").at(rel, (1, 1), f"file is {len(raw):,} bytes; the limit is "
                                                 f"{MAX_FILE_BYTES:,} bytes")], None
     parsed = parse_control("governance", rel, raw, MAX_FILE_BYTES)
     if parsed.data is None:
         return None, list(parsed.diagnostics), parsed.text
-    return governance_from_mapping(parsed.data), [], parsed.text
+    value = governance_from_mapping(parsed.data)
+    if objects is not None and blob is not None:
+        objects.remember_governance(blob, parsed.data)
+    return value, [], parsed.text
 
 
 def governance_from_mapping(d: dict[str, Any]) -> Governance:
@@ -136,13 +161,23 @@ def load_ledger(root: Path) -> tuple[tuple[StakeEntry, ...] | None, list[Diagnos
     return entries, diags, text
 
 
-def _load_ledger(root: Path) -> tuple[tuple[StakeEntry, ...] | None, list[Diagnostic], str | None, str | None]:
+def _load_ledger(
+    root: Path, objects: ObjectCache | None = None
+) -> tuple[tuple[StakeEntry, ...] | None, list[Diagnostic], str | None, str | None]:
     rel = "stakes/ledger.yaml"
     diags: list[Diagnostic] = []
     raw = _read_regular(root / rel, rel, diags, MAX_LEDGER_BYTES)
     if raw is None:
         return None, diags, None, None
-    return (*ledger_from_bytes(raw, rel), blob_id(raw))
+    blob = blob_id(raw)
+    if objects is not None:
+        cached = objects.ledger(blob)
+        if cached is not None:  # the same bytes parsed valid before: only the text is needed
+            return cached, [], decode(raw, MAX_LEDGER_BYTES), blob
+    entries, found, text = ledger_from_bytes(raw, rel)
+    if objects is not None and entries is not None:
+        objects.remember_ledger(blob, entries)
+    return entries, found, text, blob
 
 
 def ledger_from_bytes(
@@ -193,15 +228,35 @@ def classify(path: str) -> str:
     return "unknown"
 
 
-def load_repository(root: Path, fallback_governance: Governance | None = None) -> Repository:
+def _parse_nep(rel: str, raw: bytes, blob: str, objects: ObjectCache | None) -> ParsedNEP:
+    """``parse_nep``, with the front matter of bytes seen before taken from the cache (same result)."""
+    cached = objects.nep(rel, blob) if objects is not None else None
+    if cached is not None:
+        try:
+            return parse_nep_loaded(rel, raw, *cached)
+        except LoadError:
+            pass  # not what the cache says it is: parse it
+    parsed = parse_nep(rel, raw)
+    if objects is not None and not parsed.diagnostics and parsed.proposal is not None:
+        objects.remember_nep(rel, blob, parsed.proposal.front_matter, parsed.proposal.positions)
+    return parsed
+
+
+def load_repository(
+    root: Path, fallback_governance: Governance | None = None, objects: ObjectCache | None = None
+) -> Repository:
     """Load every file the process reads. Raises RepositoryError without a usable governance.yaml.
 
     In a git checkout the caller passes the last valid committed governance as
     ``fallback_governance``: an invalid work-tree file is then reported (its
     findings stay in ``diagnostics``) but changes nothing (SPEC 2).
+
+    ``objects`` (warm runs): parses by blob id. A file git's index says is
+    unchanged is then not opened when its parse is cached (``shell.index``);
+    the result is the same ``Repository`` either way.
     """
     root = Path(root)
-    governance, gdiags, gtext = load_governance(root)
+    governance, gdiags, gtext = load_governance(root, objects)
     sources: dict[str, str] = {}
     if gtext is not None:
         sources["governance.yaml"] = gtext
@@ -211,7 +266,12 @@ def load_repository(root: Path, fallback_governance: Governance | None = None) -
         governance = fallback_governance
     else:
         gdiags = []
-    ledger, sdiags, stext, ledger_blob = _load_ledger(root)
+    ledger, sdiags, stext, ledger_blob = _load_ledger(root, objects)
+    clean: dict[str, str] = {}
+    if objects is not None and (root / ".git").exists():
+        from tooling.shell.index import clean_blobs
+
+        clean = clean_blobs(root, ("neps", "votes"))
     stakes = ledger or ()
     if stext is not None:
         sources["stakes/ledger.yaml"] = stext
@@ -234,12 +294,20 @@ def load_repository(root: Path, fallback_governance: Governance | None = None) -
             if kind == "unknown":
                 diags.append(rule("unknown-file").at(rel, (1, 1), f"{rel} is not a NEP or vote file"))
                 continue
+            known = clean.get(rel)
+            if kind == "vote" and known is not None and objects is not None:
+                cached = objects.vote(rel, known)
+                if cached is not None:
+                    votes[rel] = cached
+                    vote_blobs[rel] = known
+                    continue
             raw = _read_regular(root / rel, rel, diags)
             if raw is None:
                 continue
+            blob = known or blob_id(raw)
             if kind == "nep":
-                parsed = parse_nep(rel, raw)
-                nep_blobs[rel] = blob_id(raw)
+                parsed = _parse_nep(rel, raw, blob, objects)
+                nep_blobs[rel] = blob
                 diags.extend(parsed.diagnostics)
                 if parsed.text is not None:
                     sources[rel] = parsed.text
@@ -247,7 +315,9 @@ def load_repository(root: Path, fallback_governance: Governance | None = None) -
                     proposals.append(parsed.proposal)
             else:
                 pv = parse_vote(rel, raw)
-                vote_blobs[rel] = blob_id(raw)
+                vote_blobs[rel] = blob
+                if objects is not None:
+                    objects.remember_vote(blob, pv)
                 votes[rel] = pv
                 if pv.text is not None:
                     sources[rel] = pv.text

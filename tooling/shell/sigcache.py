@@ -20,13 +20,16 @@ empty cache, never an error; a cache that cannot be written only costs time.
 from __future__ import annotations
 
 import hashlib
+import os
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from tooling.shell import caches
 
 from tooling.core import votes as _votes
 from tooling.core.model import Vote
+from tooling.crypto.signatures import verify_digest
 
 #: Bump when verify_vote's verdict for the same bytes changes (a new rule on signatures).
 FORMAT = 1
@@ -38,6 +41,8 @@ _DIGEST_SIZE = 32
 #: Past this many entries only those used by the current run are written back,
 #: so a long-lived checkout that saw many branches cannot grow the file forever.
 MAX_ENTRIES = 2_000_000
+#: Below this many votes per core, starting threads costs more than it saves.
+PARALLEL_FROM = 500
 
 
 def file_name() -> str:
@@ -50,13 +55,23 @@ def signature_key(vote: Vote) -> bytes:
 
     Raises TypeError/ValueError for a vote whose fields cannot form a payload.
     """
-    payload = _votes.canonical_json(_votes.payload_of(vote)).encode("utf-8", "surrogatepass")
+    return _key_and_digest(vote)[0]
+
+
+def _key_and_digest(vote: Vote) -> tuple[bytes, bytes | None]:
+    """The cache key and the 32 bytes ECDSA signs (None: the payload has no UTF-8 form), from one payload."""
+    text = _votes.canonical_json(_votes.payload_of(vote))
+    payload = text.encode("utf-8", "surrogatepass")
+    try:
+        digest: bytes | None = hashlib.sha256(text.encode("utf-8")).digest()
+    except UnicodeEncodeError:
+        digest = None
     h = hashlib.sha256()
     for part in (payload, str(vote.public_key).encode("utf-8", "surrogatepass"),
                  str(vote.signature).encode("utf-8", "surrogatepass")):
         h.update(len(part).to_bytes(8, "big"))
         h.update(part)
-    return h.digest()
+    return h.digest(), digest
 
 
 class SignatureCache:
@@ -72,6 +87,8 @@ class SignatureCache:
         self._dirty = False
         self.hits = 0
         self.misses = 0
+        #: Verdicts by vote for this run: preloaded from the parse cache, filled by ``checker()``.
+        self.known: dict[Vote, bool] = {}
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -97,9 +114,18 @@ class SignatureCache:
         entries = self._entries
         used = self._used
 
+        known = self.known
+
         def check(vote: Vote) -> bool:
             try:
-                key = signature_key(vote)
+                verdict = known.get(vote)
+            except TypeError:  # a field that is no plain value cannot key anything
+                return _votes.verify_vote(vote, key_cache=key_cache)
+            if verdict is not None:  # this very vote file was judged before (``shell.objcache``)
+                self.hits += 1
+                return verdict
+            try:
+                key, digest = _key_and_digest(vote)
             except (TypeError, ValueError, UnicodeError):
                 # Not a well-formed vote: verify_vote says no, and there is nothing to key it by.
                 return _votes.verify_vote(vote, key_cache=key_cache)
@@ -107,14 +133,63 @@ class SignatureCache:
             verdict = entries.get(key)
             if verdict is not None:
                 self.hits += 1
-                return verdict
-            verdict = bool(_votes.verify_vote(vote, key_cache=key_cache))
-            entries[key] = verdict
-            self._dirty = True
-            self.misses += 1
+            else:
+                # The payload is built once: its digest is what the signature covers.
+                verdict = digest is not None and verify_digest(vote.public_key, vote.signature, digest,
+                                                               key_cache=key_cache)
+                entries[key] = verdict
+                self._dirty = True
+                self.misses += 1
+            known[vote] = verdict
             return verdict
 
         return check
+
+    def prime(self, votes: Sequence[Vote], *, workers: int | None = None) -> None:
+        """Verify, on several cores, the votes whose verdict is not known yet (a cold run's bulk of the work).
+
+        libsecp256k1 runs without Python's lock, so threads verify in parallel. Each verdict is a
+        pure function of the vote, so the order in which they are computed changes nothing; votes
+        whose payload cannot be formed are left to ``checker()``.
+        """
+        todo: list[tuple[Vote, bytes, bytes]] = []
+        seen: set[bytes] = set()
+        for vote in votes:
+            try:
+                if vote in self.known:
+                    continue
+                key, digest = _key_and_digest(vote)
+            except (TypeError, ValueError, UnicodeError):
+                continue
+            verdict = self._entries.get(key)
+            if verdict is not None:
+                self.known[vote] = verdict
+                self._used.add(key)
+            elif digest is not None and key not in seen:
+                seen.add(key)
+                todo.append((vote, key, digest))
+        if not todo:
+            return
+        count = workers or min(4, os.cpu_count() or 1)
+        chunks = [todo[i::count] for i in range(count)]
+
+        def verify(chunk: list[tuple[Vote, bytes, bytes]]) -> list[bool]:
+            key_cache: dict[str, object] = {}
+            return [verify_digest(v.public_key, v.signature, d, key_cache=key_cache) for v, _, d in chunk]
+
+        if count == 1 or len(todo) < 2 * PARALLEL_FROM:
+            results = [verify(todo)]
+            chunks = [todo]
+        else:
+            with ThreadPoolExecutor(max_workers=count) as pool:
+                results = list(pool.map(verify, chunks))
+        for chunk, verdicts in zip(chunks, results):
+            for (vote, key, _), verdict in zip(chunk, verdicts):
+                self._entries[key] = verdict
+                self._used.add(key)
+                self.known[vote] = verdict
+                self.misses += 1
+        self._dirty = True
 
     def save(self) -> None:
         """Write the cache atomically if anything was added; failures are silent (a cache only saves time)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from tooling.core.catalog import rule
 from tooling.core.diagnostics import Diagnostic
@@ -29,6 +29,9 @@ from tooling.parse.proposals import parse_nep
 from tooling.shell.git import read_blobs
 from tooling.shell.history import GOVERNANCE_PATH, LEDGER_PATH, History
 from tooling.shell.repository import Repository, governance_from_bytes, ledger_from_bytes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tooling.shell.objcache import ObjectCache
 
 #: Every version ever committed is "as of" the last instant a file can write.
 FAR_FUTURE = MAX_INSTANT
@@ -141,19 +144,36 @@ def _nep_versions(repo: Repository, history: History) -> tuple[dict[str, list[tu
     return out, wanted
 
 
-def governance_versions(root: Path, history: History) -> Versions[Governance]:
-    """Every committed version of governance.yaml, parsed (read before the work tree, which may be invalid)."""
+def governance_versions(root: Path, history: History, objects: ObjectCache | None = None) -> Versions[Governance]:
+    """Every committed version of governance.yaml, parsed (read before the work tree, which may be invalid).
+
+    ``objects``: versions parsed valid before come from it (their blobs are not read).
+    """
+    from tooling.shell.repository import governance_from_mapping
+
     wanted = {b for _, _, b in history.versions(GOVERNANCE_PATH, FAR_FUTURE) if b}
-    blobs = read_blobs(Path(root), wanted) if wanted else {}
-    return _versions_of(GOVERNANCE_PATH, history, blobs, governance_from_bytes)
+    known: dict[str, object] = {}
+    if objects is not None:
+        for blob in wanted:
+            mapping = objects.governance(blob)
+            if mapping is not None:
+                known[blob] = governance_from_mapping(mapping)
+    blobs = read_blobs(Path(root), wanted - set(known)) if wanted - set(known) else {}
+
+    def parse(raw: bytes, path: str):  # type: ignore[no-untyped-def]
+        return governance_from_bytes(raw, path, objects)
+
+    return _versions_of(GOVERNANCE_PATH, history, blobs, parse, known)
 
 
 def read_snapshots(
-    root: Path, repo: Repository, history: History, git: bool, governance: Versions[Governance] | None = None
+    root: Path, repo: Repository, history: History, git: bool, governance: Versions[Governance] | None = None,
+    objects: ObjectCache | None = None,
 ) -> Snapshots:
     """The snapshots of ``repo`` at ``root`` along ``history`` (one ``cat-file --batch`` in git).
 
     ``governance``: the versions already read by ``governance_versions`` (not read twice).
+    ``objects``: ledger versions parsed before are taken from it, not read from git again.
     """
     if not git:
         ledger: Versions[tuple[StakeEntry, ...]] = Versions.always(
@@ -163,14 +183,26 @@ def read_snapshots(
     nep_versions, nep_blobs = _nep_versions(repo, history)
     paths = (LEDGER_PATH,) if governance is not None else (GOVERNANCE_PATH, LEDGER_PATH)
     input_blobs = {b for p in paths for _, _, b in history.versions(p, FAR_FUTURE) if b}
-    if repo.ledger_valid:
-        # The work tree's valid ledger is already parsed (``known`` below): its blob need not be read again.
-        input_blobs -= {repo.ledger_blob}
+    known: dict[str, object] = {}
+    if repo.ledger_blob and repo.ledger_valid:
+        known[repo.ledger_blob] = repo.stakes
+    if objects is not None:
+        for _, _, blob in history.versions(LEDGER_PATH, FAR_FUTURE):
+            if blob and blob not in known:
+                cached = objects.ledger(blob)
+                if cached is not None:
+                    known[blob] = cached
+    # Ledgers already parsed (the work tree's, cached ones: ``known`` below) need not be read again.
+    input_blobs -= set(known)
     blobs = read_blobs(Path(root), input_blobs | nep_blobs) if input_blobs or nep_blobs else {}
     if governance is None:
         governance = _versions_of(GOVERNANCE_PATH, history, blobs, governance_from_bytes)
-    known = {repo.ledger_blob: repo.stakes} if repo.ledger_blob and repo.ledger_valid else None
     ledger = _versions_of(LEDGER_PATH, history, blobs, ledger_from_bytes, known)
+    if objects is not None:
+        # ``_versions_of`` keeps history's order: one item per version.
+        for (_, _, blob), v in zip(history.versions(LEDGER_PATH, FAR_FUTURE), ledger.items):
+            if blob and v.value is not None:
+                objects.remember_ledger(blob, v.value)
     by_path = {p.path: p for p in repo.proposals}
     neps: dict[str, tuple[NEPVersion, ...]] = {}
     for path, versions in nep_versions.items():
@@ -189,7 +221,8 @@ def read_snapshots(
                 except UnicodeDecodeError:
                     same = False
                 # Versions that differ only in bot fields (the bot's own commits) share the content.
-                proposal = current if same else parse_nep(path, raw).proposal
+                # Only the proposal is used: its schema findings are the work tree's business.
+                proposal = current if same else parse_nep(path, raw, check_schema=False).proposal
             items.append(NEPVersion(clock, commit, proposal))
         neps[path] = tuple(items)
     return Snapshots(governance, ledger, neps, True)

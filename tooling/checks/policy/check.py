@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 from tooling.checks.policy.context import Context, Findings, found
 from tooling.checks.policy.control import governance_findings, ledger_findings
@@ -28,6 +28,10 @@ from tooling.core.diagnostics import Diagnostic, sort_key
 from tooling.core.model import NEPState
 from tooling.shell.evaluate import World
 
+if TYPE_CHECKING:  # pragma: no cover
+    from tooling.shell.objcache import ObjectCache
+    from tooling.shell.sigcache import SignatureCache
+
 
 @dataclass
 class PolicyResult:
@@ -46,6 +50,8 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
     from tooling.shell.evaluate import evaluate
     from tooling.shell.history import read_blobs, read_history, read_tree_entries, resolve_rev
     from tooling.shell import caches
+    from tooling.shell.objcache import ObjectCache
+    from tooling.shell.repository import classify
     from tooling.shell.sigcache import SignatureCache
 
     root = Path(root)
@@ -55,24 +61,30 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
     changes = [(c.status, c.path) for c in raw_changes]
     base_entries = only_safe(read_tree_entries(root, base_sha, READ_PREFIXES))
     head_entries = only_safe(read_tree_entries(root, head_sha, READ_PREFIXES))
-    blobs = read_blobs(root, {e.sha for e in (*base_entries.values(), *head_entries.values()) if e.is_regular})
-    history = read_history(root, base_sha)
+    cache_dir = caches.cache_dir(root)
+    # Vote parses by blob id (shell.objcache): a vote seen before is neither read from git nor parsed again.
+    objects = ObjectCache.load(cache_dir, root)
+    blobs = read_blobs(root, {e.sha for p, e in (*base_entries.items(), *head_entries.items())
+                              if e.is_regular and not (classify(p) == "vote" and objects.has_vote(e.sha))})
+    history = read_history(root, base_sha, cache_dir=cache_dir, cache_key="check-pr base")
 
     memo: ParseMemo = {}
-    head_snap = load_snapshot(root, head_sha, blobs, memo, head_entries)
+    head_snap = load_snapshot(root, head_sha, blobs, memo, head_entries, objects=objects)
     head_gov = head_snap.raw_control.get(GOVERNANCE) if head_snap.repo is not None else None
     # A base without a usable governance.yaml (a repository being set up) is judged with the head's.
-    base_snap = load_snapshot(root, base_sha, blobs, memo, base_entries, governance_fallback=head_gov)
+    base_snap = load_snapshot(root, base_sha, blobs, memo, base_entries, governance_fallback=head_gov,
+                              objects=objects)
     sources: dict[str, str] = dict(base_snap.repo.sources) if base_snap.repo is not None else {}
+    # Verdicts are kept in the cache folder, outside the work tree (shell.caches): a warm run verifies only new
+    # votes, and the one cache serves both revisions, so no signature is verified twice.
+    signatures = SignatureCache.load(cache_dir or caches.UNUSABLE, root)
+    signatures.known.update(objects.verdicts())
 
     states: Mapping[int, NEPState] = {}
     ctx: Context | None = None
     if base_snap.repo is not None:
-        # Verdicts are kept in the cache folder, outside the work tree (shell.caches): a warm run verifies only new votes.
-        signatures = SignatureCache.load(caches.cache_dir(root) or caches.UNUSABLE, root)
-        base_world = world_of(root, base_snap, history)
-        ev = evaluate(base_world, as_of, signature_ok=signatures.checker())
-        signatures.save()
+        base_world = world_of(root, base_snap, history, signatures)
+        ev = evaluate(base_world, as_of)
         states = ev.states
         ctx = Context(as_of, base_snap, head_snap, ev.states, ev.proposals, ev.facts, history,
                       ledger_at=base_world.ledger_at, network_for=lambda nep: _network_at_t0(base_world, ev.states.get(nep)),
@@ -102,7 +114,8 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
     # Delegation files are judged above from the head's bytes (validate reads a work tree's).
     selected = {c.path for c in raw_changes if c.status != "D" and c.utf8 and c.path in head_entries
                 and not is_delegation_path(c.path)}
-    checked = validate(world_of(root, head_snap, history), as_of, selected)
+    checked = validate(world_of(root, head_snap, history, signatures), as_of, selected)
+    _save(objects, signatures)
     diags = list(findings.diagnostics) + [d for d in checked if (d.file, d.slug) not in findings.replaced]
     diags = sorted(_dedupe(diags), key=sort_key)
     notes: dict[int, list[str]] = {}
@@ -111,6 +124,16 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
             notes[nep].append(text)
     return PolicyResult(diags, sources, summarize(base_sha, head_sha, as_of, changes, diags, ctx, notes,
                                                   list(findings.votes)), changes)
+
+
+def _save(objects: ObjectCache, signatures: SignatureCache) -> None:
+    """Keep what this run learned (never an error: a cache only saves time)."""
+    objects.record_verdicts(signatures.known)
+    for cache in (signatures, objects):
+        try:
+            cache.save()
+        except OSError:
+            pass
 
 
 def _network_at_t0(world: World, st: NEPState | None) -> str | None:

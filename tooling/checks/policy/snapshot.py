@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from tooling.core.catalog import rule
 from tooling.core.diagnostics import Diagnostic
@@ -14,6 +14,10 @@ from tooling.parse.yamlio import MAX_FILE_BYTES
 from tooling.shell.evaluate import World
 from tooling.shell.history import History, TreeEntry
 from tooling.shell.repository import MAX_LEDGER_BYTES, Repository, RepositoryError, classify, governance_from_mapping
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tooling.shell.objcache import ObjectCache
+    from tooling.shell.sigcache import SignatureCache
 
 GOVERNANCE = "governance.yaml"
 LEDGER = "stakes/ledger.yaml"
@@ -77,8 +81,12 @@ def ledger_of(raw: bytes | None) -> tuple[tuple[StakeEntry, ...] | None, tuple[D
 
 
 def load_snapshot(root: Path, sha: str, blobs: Mapping[str, bytes], memo: ParseMemo,
-                  entries: Mapping[str, TreeEntry], governance_fallback: bytes | None = None) -> Snapshot:
-    """A ``Repository`` from git objects: the same findings ``load_repository`` makes on a checkout."""
+                  entries: Mapping[str, TreeEntry], governance_fallback: bytes | None = None,
+                  objects: ObjectCache | None = None) -> Snapshot:
+    """A ``Repository`` from git objects: the same findings ``load_repository`` makes on a checkout.
+
+    ``objects``: vote parses by blob id; a vote whose parse is cached need not be among ``blobs``.
+    """
     diags: list[Diagnostic] = []
     sources: dict[str, str] = {}
     raw_gov = _control_bytes(GOVERNANCE, entries, blobs, diags)
@@ -122,13 +130,18 @@ def load_snapshot(root: Path, sha: str, blobs: Mapping[str, bytes], memo: ParseM
             what = "a symbolic link" if entry.is_symlink else "not a regular file"
             diags.append(rule("not-a-file").at(rel, (1, 1), f"{rel} is {what}; it is not read"))
             continue
-        raw = blobs.get(entry.sha)
-        if raw is None:
-            continue
         key = (rel, entry.sha)
+        if kind == "vote" and objects is not None and key not in memo:
+            cached = objects.vote(rel, entry.sha)
+            if cached is not None:
+                memo[key] = cached
+        raw = blobs.get(entry.sha)
+        if raw is None and key not in memo:
+            continue
         if kind == "nep":
             result = memo.get(key)
             if not isinstance(result, ParsedNEP):
+                assert raw is not None
                 result = memo[key] = parse_nep(rel, raw)
             nep_blobs[rel] = entry.sha
             diags.extend(result.diagnostics)
@@ -139,7 +152,10 @@ def load_snapshot(root: Path, sha: str, blobs: Mapping[str, bytes], memo: ParseM
         else:
             pv = memo.get(key)
             if not isinstance(pv, ParsedVote):
+                assert raw is not None
                 pv = memo[key] = parse_vote(rel, raw)
+                if objects is not None:
+                    objects.remember_vote(entry.sha, pv)
             vote_blobs[rel] = entry.sha
             votes[rel] = pv
             if pv.text is not None:
@@ -148,8 +164,11 @@ def load_snapshot(root: Path, sha: str, blobs: Mapping[str, bytes], memo: ParseM
     return Snapshot(sha, repo, None, entries, raw_control)
 
 
-def world_of(root: Path, snap: Snapshot, history: History) -> World:
-    """A ``World`` of the snapshot's files over the base's history (what ``gather`` builds on a checkout)."""
+def world_of(root: Path, snap: Snapshot, history: History, signatures: SignatureCache | None = None) -> World:
+    """A ``World`` of the snapshot's files over the base's history (what ``gather`` builds on a checkout).
+
+    ``signatures``: one cache shared by both revisions, so no signature is verified twice.
+    """
     from tooling.parse.proposals import VOTE_PATH
     from tooling.shell.evaluate import FAR_FUTURE
     from tooling.shell.history import read_blobs
@@ -174,7 +193,7 @@ def world_of(root: Path, snap: Snapshot, history: History) -> World:
 
     # The deciding inputs as history gives them (SPEC 2), as gather does on a checkout.
     snapshots = read_snapshots(root, snap.repo, history, True)
-    world = World(snap.repo, history, True, committed, read_blob, snapshots=snapshots)
+    world = World(snap.repo, history, True, committed, read_blob, signatures=signatures, snapshots=snapshots)
     from tooling.shell.delegations import read_delegations
 
     world.delegations = read_delegations(root, history, snapshots.governance)  # SPEC 11, as gather does

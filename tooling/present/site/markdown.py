@@ -94,6 +94,36 @@ class RenderedBody:
     toc: tuple[TocEntry, ...]
 
 
+def body_key(text: str, known_neps: frozenset[int]) -> str:
+    """What ``render_markdown``'s result depends on besides the code: the text and the NEP numbers it may link."""
+    import hashlib
+
+    h = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
+    h.update(b"\0" + ",".join(str(n) for n in sorted(known_neps)).encode("ascii"))
+    return h.hexdigest()
+
+
+def body_to_json(body: RenderedBody) -> list[Any]:
+    def toc(e: TocEntry) -> list[Any]:
+        return [e.level, e.anchor, e.text, [toc(c) for c in e.children]]
+
+    return [body.html, [toc(e) for e in body.toc]]
+
+
+def body_from_json(rec: Any) -> RenderedBody:
+    """Raises TypeError/ValueError for a record ``body_to_json`` did not write."""
+    def toc(r: Any) -> TocEntry:
+        level, anchor, text, children = r
+        if not isinstance(level, int) or not isinstance(anchor, str) or not isinstance(text, str):
+            raise TypeError("not a table-of-contents entry")
+        return TocEntry(level, anchor, text, tuple(toc(c) for c in children))
+
+    html, entries = rec
+    if not isinstance(html, str):
+        raise TypeError("not a rendered body")
+    return RenderedBody(html, tuple(toc(e) for e in entries))
+
+
 def render_markdown(md: MarkdownIt, text: str, known_neps: frozenset[int] = frozenset()) -> RenderedBody:
     """Body HTML with heading ids (levels shifted down one, under the page's own h2) and its TOC.
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence, Mapping
+from typing import Any, Mapping, MutableMapping, Sequence
 
 from tooling.core.delegates import DelegationsReport
 from tooling.core.model import Governance, NEPState, NEPStatus, NEPType, Proposal, ProtocolState
@@ -96,6 +96,9 @@ class SiteInput:
     protocol: ProtocolState
     base_url: str = ""
     repo_url: str = ""
+    #: Markdown bodies already rendered, by ``markdown.body_key``; the render adds what it renders (the caller
+    #: may keep them: a body's HTML is a function of its text and the set of NEP numbers alone).
+    bodies: MutableMapping[str, Any] | None = None
     #: Delegations in force at as_of (SPEC 11); None: no delegates page.
     delegates: DelegationsReport | None = None
 

@@ -15,7 +15,7 @@ from tooling.present.site.env import make_environment
 from tooling.present.site.feeds import render_calendar, status_events, tag_authority
 from tooling.present.format import format_instant
 from tooling.present.site.fmt import normalise_base, safe_url
-from tooling.present.site.markdown import make_markdown, render_markdown
+from tooling.present.site.markdown import body_key, make_markdown, render_markdown
 from tooling.present.site.model import (
     FEED_LIMIT,
     GITHUB_HANDLE,
@@ -125,7 +125,13 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
 
     # One page and one JSON file per NEP.
     for v in views:
-        body = render_markdown(md, v.proposal.body, known)
+        # Markdown is rendered once per body text (and set of NEPs): the caller may hand earlier renders in.
+        key = body_key(v.proposal.body, known)
+        body = inp.bodies.get(key) if inp.bodies is not None else None
+        if body is None:
+            body = render_markdown(md, v.proposal.body, known)
+            if inp.bodies is not None:
+                inp.bodies[key] = body
         ei = v.proposal.economic_impact
         tally_at = v.state.tally.decided_at if v.state.tally is not None and v.state.tally.final else None
         page(

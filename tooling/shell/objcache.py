@@ -1,0 +1,247 @@
+"""Parses cached by git blob id, so a warm run neither opens nor parses a file it has seen.
+
+What a file parses to is a function of its bytes (and, for findings, its
+path) and of the tool's code; a blob id names the bytes. The cache keeps:
+
+- ``votes``: blob id -> the nine fields of a vote file in the canonical
+  layout (only clean parses: a file with findings is always read again, so
+  its findings and source lines come from the file itself), with the verdict
+  on its signature once one was computed;
+- ``ledgers``: blob id -> the entries of a valid ledger (node, amount as
+  written, since, locked_until);
+- ``governance``: blob id -> the schema-valid mapping of governance.yaml;
+- ``neps``: "path NUL blob id" -> the loaded front matter of a NEP file that
+  passed the schema, with its positions, so neither the YAML load nor the
+  schema runs again (the file is still read: its text is the proposal's).
+
+One JSON file in the cache folder (``shell.caches``: never the work tree),
+named by the format and the digest of the tool's code, behind a CRC-32 and
+length header that catches a damaged file (trust comes from where the file
+lives, not from the checksum). A damaged, linked or tracked file reads as
+empty. Only the entries a run used are written back, so it cannot grow
+without bound. No output depends on it: a miss parses the bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from decimal import Decimal
+from pathlib import Path
+
+from tooling.core.model import Choice, Pos, Positions, StakeEntry, Vote
+from tooling.parse.proposals import ParsedVote
+from tooling.shell import caches
+
+FORMAT = 3
+_MAGIC = b"NEPOBJ1 "
+_LIMIT = 1 << 30
+_VERDICT = {None: 2, False: 0, True: 1}
+
+
+def file_name() -> str:
+    """Named by the format, the code digest, the YAML library's version and the schema files' bytes.
+
+    Parses depend on those too: a new PyYAML or an edited schema must not read older verdicts.
+    """
+    import hashlib
+
+    import yaml
+
+    from tooling.parse.schemas import schema_dir
+
+    h = hashlib.sha256()
+    try:
+        for f in sorted(schema_dir().glob("*.json")):
+            h.update(f.name.encode() + b"\0" + f.read_bytes() + b"\0")
+    except OSError:
+        h.update(b"unreadable")
+    return caches.entry_name("objects", str(FORMAT), str(yaml.__version__), h.hexdigest()) + ".json"
+
+
+class ObjectCache:
+    """Parses by blob id for one run: look up, remember, and ``save()`` what was used."""
+
+    def __init__(self, cache_dir: Path | None, repo: Path | None = None,
+                 data: dict[str, dict[str, list]] | None = None) -> None:  # type: ignore[type-arg]
+        self.cache_dir = cache_dir
+        self.repo = repo
+        data = data or {}
+        self._votes: dict[str, list] = data.get("votes", {})  # type: ignore[type-arg]
+        self._ledgers: dict[str, list] = data.get("ledgers", {})  # type: ignore[type-arg]
+        self._neps: dict[str, list] = data.get("neps", {})  # type: ignore[type-arg]
+        self._govs: dict[str, dict] = data.get("governance", {})  # type: ignore[type-arg]
+        self._used_govs: dict[str, dict] = {}  # type: ignore[type-arg]
+        self._used_votes: dict[str, list] = {}  # type: ignore[type-arg]
+        self._used_ledgers: dict[str, list] = {}  # type: ignore[type-arg]
+        self._used_neps: dict[str, list] = {}  # type: ignore[type-arg]
+        self._dirty = False
+        #: Vote -> blob id, for the votes of this run (the verdicts to remember).
+        self._blob_of: dict[Vote, str] = {}
+
+    @classmethod
+    def load(cls, cache_dir: Path | None, repo: Path | None = None) -> ObjectCache:
+        if cache_dir is None:
+            return cls(None, repo)
+        raw = caches.read(repo, cache_dir, file_name(), _LIMIT)
+        return cls(cache_dir, repo, _parse(raw) if raw is not None else None)
+
+    # -- votes ---------------------------------------------------------------
+
+    def vote(self, path: str, blob: str) -> ParsedVote | None:
+        rec = self._votes.get(blob)
+        if rec is None:
+            return None
+        try:
+            nep, voter, pub, choice, ts, reason, chash, network, sig, _ = rec
+            vote = Vote(path=path, nep=nep, voter=voter, public_key=pub, choice=Choice(choice), timestamp=ts,
+                        reason=reason, content_hash=chash, network=network, signature=sig)
+        except (TypeError, ValueError):
+            return None  # a damaged record is a miss
+        self._used_votes[blob] = rec
+        self._blob_of[vote] = blob
+        return ParsedVote(vote, (), None, None)
+
+    def has_vote(self, blob: str) -> bool:
+        """Whether the vote parse of ``blob`` is cached (its bytes need not be read)."""
+        return blob in self._votes
+
+    def remember_vote(self, blob: str, parsed: ParsedVote) -> None:
+        v = parsed.vote
+        if v is None or parsed.diagnostics or parsed.text is not None or parsed.positions is not None:
+            return
+        rec = self._used_votes.get(blob)
+        if rec is None:
+            rec = [v.nep, v.voter, v.public_key, str(v.choice), v.timestamp, v.reason, v.content_hash, v.network,
+                   v.signature, 2]
+            self._used_votes[blob] = self._votes[blob] = rec
+            self._dirty = True
+        self._blob_of[v] = blob
+
+    def verdicts(self) -> dict[Vote, bool]:
+        """Signature verdicts already known for this run's votes."""
+        out: dict[Vote, bool] = {}
+        for vote, blob in self._blob_of.items():
+            flag = self._votes[blob][9]
+            if flag in (0, 1):
+                out[vote] = flag == 1
+        return out
+
+    def unverified(self) -> list[Vote]:
+        """This run's votes whose signature verdict the cache does not hold, in path order."""
+        return sorted((v for v, blob in self._blob_of.items() if self._votes[blob][9] not in (0, 1)),
+                      key=lambda v: v.path)
+
+    def record_verdicts(self, known: dict[Vote, bool]) -> None:
+        for vote, blob in self._blob_of.items():
+            verdict = known.get(vote)
+            rec = self._votes[blob]
+            if verdict is not None and rec[9] != _VERDICT[verdict]:
+                rec[9] = _VERDICT[verdict]
+                self._dirty = True
+
+    # -- ledgers -------------------------------------------------------------
+
+    def ledger(self, blob: str | None) -> tuple[StakeEntry, ...] | None:
+        rec = self._ledgers.get(blob) if blob else None
+        if rec is None:
+            return None
+        try:
+            entries = tuple(StakeEntry(n, Decimal(a), s, u) for n, a, s, u in rec)
+        except (TypeError, ValueError, ArithmeticError):
+            return None
+        self._used_ledgers[blob] = rec  # type: ignore[index]
+        return entries
+
+    def remember_ledger(self, blob: str, entries: tuple[StakeEntry, ...]) -> None:
+        if blob in self._used_ledgers:
+            return
+        rec = [[e.node, str(e.amount), e.since, e.locked_until] for e in entries]
+        self._used_ledgers[blob] = self._ledgers[blob] = rec
+        self._dirty = True
+
+    # -- governance.yaml -----------------------------------------------------
+
+    def governance(self, blob: str) -> dict | None:  # type: ignore[type-arg]
+        """The schema-valid mapping of a governance.yaml blob parsed before."""
+        rec = self._govs.get(blob)
+        if isinstance(rec, dict):
+            self._used_govs[blob] = rec
+            return rec
+        return None
+
+    def remember_governance(self, blob: str, mapping: dict) -> None:  # type: ignore[type-arg]
+        if blob in self._used_govs:
+            return
+        try:
+            # Only a mapping that JSON carries unchanged (plain strings, numbers, lists, mappings) is kept.
+            if json.loads(json.dumps(mapping)) != mapping:
+                return
+        except (TypeError, ValueError):
+            return
+        self._used_govs[blob] = self._govs[blob] = mapping
+        self._dirty = True
+
+    # -- NEP front matter ----------------------------------------------------
+
+    def nep(self, path: str, blob: str) -> tuple[dict, Positions] | None:  # type: ignore[type-arg]
+        """The loaded, schema-valid front matter of NEP ``path`` at ``blob`` and its positions."""
+        key = f"{path}\0{blob}"
+        rec = self._neps.get(key)
+        if rec is None:
+            return None
+        try:
+            data, values, keys = rec
+            positions = Positions({tuple(p): Pos(line, col) for p, line, col in values},
+                                  {tuple(p): Pos(line, col) for p, line, col in keys})
+        except (TypeError, ValueError):
+            return None
+        if not isinstance(data, dict):
+            return None
+        self._used_neps[key] = rec
+        return data, positions
+
+    def remember_nep(self, path: str, blob: str, data: object, positions: Positions) -> None:
+        key = f"{path}\0{blob}"
+        if key in self._used_neps:
+            return
+        try:
+            # Only front matter that JSON carries unchanged (no tuples, no other types) is kept.
+            if json.loads(json.dumps(data)) != data:
+                return
+        except (TypeError, ValueError):
+            return
+        rec = [data, [[list(p), v.line, v.col] for p, v in positions.values.items()],
+               [[list(p), v.line, v.col] for p, v in positions.keys.items()]]
+        self._used_neps[key] = self._neps[key] = rec
+        self._dirty = True
+
+    def save(self) -> None:
+        """Write what this run used, if anything new was learned; silent on failure."""
+        if self.cache_dir is None or not self._dirty:
+            return  # entries merely unused this run are not worth a write
+        body = json.dumps({"votes": self._used_votes, "ledgers": self._used_ledgers, "governance": self._used_govs,
+                           "neps": self._used_neps},
+                          separators=(",", ":"), ensure_ascii=True).encode("ascii")
+        header = _MAGIC + b"%08x %d\n" % (zlib.crc32(body), len(body))
+        caches.write(self.cache_dir, file_name(), header + body)
+        self._dirty = False
+
+
+def _parse(raw: bytes) -> dict[str, dict[str, list]] | None:  # type: ignore[type-arg]
+    if not raw.startswith(_MAGIC):
+        return None
+    head, sep, body = raw.partition(b"\n")
+    if not sep:
+        return None
+    try:
+        crc_text, size_text = head[len(_MAGIC):].split(b" ")
+        if int(size_text) != len(body) or int(crc_text, 16) != zlib.crc32(body):
+            return None
+        data = json.loads(body)
+    except ValueError:
+        return None
+    sections = ("votes", "ledgers", "neps", "governance")
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in sections):
+        return None
+    return data
