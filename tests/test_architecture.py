@@ -201,6 +201,7 @@ ENUM_LITERAL_ALLOWED: dict[tuple[str, str], str] = {
     ("tooling/checks/policy/neps.py", "submitted"): "a front-matter field only the bot may write",
     ("tooling/checks/policy/votes.py", "voter"): "the vote file's `voter` field (a position and a key)",
     ("tooling/checks/validation.py", "voter"): "the vote file's `voter` field a finding points at",
+    ("tooling/shell/index.py", "no"): "a git config boolean spelled `no`",
     ("tooling/shell/evaluate.py", "submitted"): "the front-matter field a history disagreement names",
     ("tooling/checks/delegations.py", "delegator"): "the delegation file's `delegator` field a finding points at",
     ("tooling/checks/policy/delegations.py", "delegator"): "the delegation file's `delegator` field a finding points at",
