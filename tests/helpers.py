@@ -8,13 +8,15 @@ built with ``tests.gitrepo.GitRepo`` and ``tests.nepfixtures``.
 
 from __future__ import annotations
 
+import shutil
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable, Mapping
 
 from gitrepo import GitRepo
 from tooling.core.model import (
     DAY,
+    Choice,
     HOUR,
     Author,
     EconomicImpact,
@@ -176,3 +178,70 @@ def make_tally(yes: str = "0", no: str = "0", abstain: str = "0", total: str = "
 def git(repo: Path, *args: str, at: int | None = None) -> str:
     """Run git in ``repo`` with a fixed identity and no user configuration; returns stdout."""
     return GitRepo(repo, init=False).git(*args, at=at)
+
+
+# --------------------------------------------------------------------------
+# Repositories on disk
+
+#: The example repository at the root of the checkout (governance.yaml, stakes/, neps/, votes/).
+EXAMPLE = Path(__file__).resolve().parents[1]
+
+
+def write_files(root: Path, files: Mapping[str, str | bytes]) -> Path:
+    """Write ``files`` (repository-relative path -> text or bytes) under ``root``, folders included."""
+    for rel, content in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return root
+
+
+def example_repo(root: Path, folders: Iterable[str] = ("stakes",), files: Mapping[str, str | bytes] | None = None
+                 ) -> Path:
+    """A folder holding the example's governance.yaml, copies of its ``folders``, and ``files`` on top."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(EXAMPLE / "governance.yaml", root / "governance.yaml")
+    for folder in folders:
+        if (EXAMPLE / folder).is_dir():
+            shutil.copytree(EXAMPLE / folder, root / folder)
+    return write_files(root, files or {})
+
+
+def run_nep(capsys: Any, *args: str) -> tuple[int, str, str]:
+    """``nep ARGS`` in-process: (exit code, stdout, stderr) of this call alone."""
+    from tooling.cli import main
+
+    capsys.readouterr()
+    rc = main(list(args))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+def initialised_repo(root: Path, capsys: Any, network: str = "acme") -> Path:
+    """A repository made by ``nep init`` (what a new user starts from)."""
+    from tooling.cli import main
+
+    assert main(["init", str(root), "--network", network]) == 0
+    capsys.readouterr()
+    return root
+
+
+def tally_of(votes: tuple[VoteResult, ...], total: str, **kw: Any) -> Tally:
+    """``make_tally`` with the sums of the counted ``votes``."""
+    sums = {c: sum((v.weight for v in votes if v.counted and v.choice == c), Decimal(0)) for c in Choice}
+    return make_tally(str(sums[Choice.YES]), str(sums[Choice.NO]), str(sums[Choice.ABSTAIN]), total,
+                      votes=votes, **kw)
+
+
+def high_s_twin(signature_hex: str) -> str:
+    """The same ECDSA signature with s replaced by n - s (valid math, refused as malleable), DER-encoded."""
+    from tooling.core import votes
+
+    r, s = votes.der_signature_rs(bytes.fromhex(signature_hex))
+
+    def integer(x: int) -> bytes:
+        raw = x.to_bytes((x.bit_length() + 7) // 8, "big")
+        return b"\x02" + bytes([len(raw) + (raw[0] >> 7)]) + (b"\x00" if raw[0] & 0x80 else b"") + raw
+
+    body = integer(r) + integer(votes.CURVE_N - s)
+    return (b"\x30" + bytes([len(body)]) + body).hex()

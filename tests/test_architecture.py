@@ -187,3 +187,109 @@ def test_the_checker_sees_function_local_and_relative_imports(tmp_path: Path) ->
     tree_file.write_text(src, encoding="utf-8")
     edges = {t for t, _ in _imports("tooling.core.votes", tree_file, _modules())}
     assert edges == {"tooling.cli", "tooling.core.model", "tooling.parse.yamlio"}
+
+
+# --- One definition of each constant -----------------------------------------------------------
+
+#: Where a string equal to an enum value is not that enum's value: a key or a word of a file or
+#: output format that happens to be spelled the same. (path, literal) -> why.
+ENUM_LITERAL_ALLOWED: dict[tuple[str, str], str] = {
+    ("tooling/app/advance_plan.py", "submitted"): "a NEP front-matter field the bot writes (BOT_ORDER)",
+    ("tooling/app/advance_plan.py", "yes"): "tally keys of the bot's JSON plan (_AMOUNTS)",
+    ("tooling/app/advance_plan.py", "no"): "tally keys of the bot's JSON plan (_AMOUNTS)",
+    ("tooling/app/advance_plan.py", "abstain"): "tally keys of the bot's JSON plan (_AMOUNTS)",
+    ("tooling/checks/policy/neps.py", "submitted"): "a front-matter field only the bot may write",
+    ("tooling/checks/policy/votes.py", "voter"): "the vote file's `voter` field (a position and a key)",
+    ("tooling/checks/validation.py", "voter"): "the vote file's `voter` field a finding points at",
+    ("tooling/shell/index.py", "no"): "a git config boolean spelled `no`",
+    ("tooling/shell/evaluate.py", "submitted"): "the front-matter field a history disagreement names",
+    ("tooling/checks/delegations.py", "delegator"): "the delegation file's `delegator` field a finding points at",
+    ("tooling/checks/policy/delegations.py", "delegator"): "the delegation file's `delegator` field a finding points at",
+    ("tooling/cli/common.py", "yes"): "the answer typed at a y/yes confirmation prompt",
+    ("tooling/core/delegation.py", "delegator"): "the delegation file's `delegator` field",
+    ("tooling/core/votes.py", "submitted"): "a front-matter field only the bot may write (BOT_FIELDS)",
+    ("tooling/core/votes.py", "voter"): "the vote file's `voter` field",
+    ("tooling/parse/delegations.py", "delegator"): "the delegation file's `delegator` field",
+    ("tooling/parse/proposals.py", "submitted"): "the NEP front-matter field `submitted`",
+    ("tooling/parse/proposals.py", "voter"): "the vote file's `voter` field",
+    ("tooling/present/diagnostics.py", "%"): "a character GitHub workflow commands escape",
+    ("tooling/present/reports/rewards.py", "voter"): "a row of the rewards report (proposer, voter, fees)",
+    ("tooling/present/reports/tally.py", "NEURO"): "the unit in a table heading",
+    ("tooling/present/site/feeds.py", "submitted"): "a feed event kind (events are not phases)",
+    ("tooling/present/site/feeds.py", "withdrawn"): "a feed event kind (events are not phases)",
+    ("tooling/present/site/feeds.py", "deprecated"): "a feed event kind (events are not phases)",
+    ("tooling/present/site/model.py", "submitted"): "a sort order of the NEP list (its page name)",
+    ("tooling/present/site/schema.py", "submitted"): "a field name of the site's JSON API schema",
+    ("tooling/present/site/schema.py", "yes"): "a field name of the site's JSON API schema",
+    ("tooling/present/site/schema.py", "no"): "a field name of the site's JSON API schema",
+    ("tooling/present/site/schema.py", "abstain"): "a field name of the site's JSON API schema",
+}
+#: Folders still owned by another change (tooling/bench is the benchmark's own vocabulary).
+ENUM_LITERAL_EXEMPT_DIRS = ("tooling/core/model/", "tooling/bench/")
+
+
+def _enum_values() -> dict[str, list[str]]:
+    from enum import StrEnum
+
+    from tooling.core.model import enums
+
+    values: dict[str, list[str]] = {}
+    for name, obj in vars(enums).items():
+        if isinstance(obj, type) and issubclass(obj, StrEnum) and obj is not StrEnum:
+            for member in obj:
+                values.setdefault(member.value, []).append(f"{name}.{member.name}")
+    return values
+
+
+def _prose_and_keys(tree: ast.AST) -> set[int]:
+    """Constants that are not values: docstrings, ``__all__``, dict-display keys (output and file keys), f-string text."""
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and body:
+            first = body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                skip.add(id(first.value))
+        elif isinstance(node, ast.Dict):
+            skip.update(id(k) for k in node.keys if isinstance(k, ast.Constant))
+        elif isinstance(node, ast.JoinedStr):
+            skip.update(id(v) for v in node.values if isinstance(v, ast.Constant))
+        elif isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in node.targets):
+            skip.update(id(c) for c in ast.walk(node.value) if isinstance(c, ast.Constant))
+    return skip
+
+
+def test_no_bare_literal_of_an_enum_value() -> None:
+    """Closed sets are used by member (``TrackName.STANDARD``), never by their string value."""
+    values = _enum_values()
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE.parent).as_posix()
+        if rel.startswith(ENUM_LITERAL_EXEMPT_DIRS):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"), rel)
+        skip = _prose_and_keys(tree)
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in values
+                    and id(node) not in skip and (rel, node.value) not in ENUM_LITERAL_ALLOWED):
+                found.append(f"{rel}:{node.lineno}: {node.value!r} is {' or '.join(values[node.value])}")
+    assert not found, "bare literals of enum values (use the member):\n  " + "\n  ".join(found)
+
+
+def test_the_enum_literal_allow_list_has_no_stale_entry() -> None:
+    stale = [f"{p}: {v!r}" for p, v in ENUM_LITERAL_ALLOWED
+             if not (PACKAGE.parent / p).exists() or repr(v) not in (PACKAGE.parent / p).read_text(encoding="utf-8")
+             and f'"{v}"' not in (PACKAGE.parent / p).read_text(encoding="utf-8")]
+    assert not stale, "allow-list entries with nothing left to allow:\n  " + "\n  ".join(stale)
+
+
+def test_the_last_instant_is_defined_once() -> None:
+    """253402300799 (9999-12-31T23:59:59Z) is ``tooling.core.instants.MAX_INSTANT``; nothing else spells it."""
+    home = PACKAGE / "core" / "instants.py"
+    spelled = [
+        f"{p.relative_to(PACKAGE.parent)}:{i}"
+        for p in sorted(PACKAGE.rglob("*.py")) if p != home
+        for i, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+        if "253402300799" in line or "253_402_300_799" in line
+    ]
+    assert not spelled, "use tooling.core.instants.MAX_INSTANT:\n  " + "\n  ".join(spelled)

@@ -11,15 +11,14 @@ import pytest
 
 from tooling.cli import main
 
+from helpers import example_repo
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture()
 def repo(tmp_path):
-    shutil.copy(ROOT / "governance.yaml", tmp_path / "governance.yaml")
-    (tmp_path / "stakes").mkdir()
-    shutil.copy(ROOT / "stakes" / "ledger.yaml", tmp_path / "stakes" / "ledger.yaml")
-    return tmp_path
+    return example_repo(tmp_path, ("stakes",))
 
 
 def validate_json(repo: Path, capsys, *paths: str) -> tuple[int, dict]:

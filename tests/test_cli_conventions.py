@@ -13,24 +13,18 @@ from pathlib import Path
 import pytest
 import yaml
 
+from helpers import initialised_repo, run_nep
 from tooling.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def nep(capsys, *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    rc = main(list(args))
-    out, err = capsys.readouterr()
-    return rc, out, err
+nep = run_nep
 
 
 @pytest.fixture
 def repo(tmp_path, capsys) -> Path:
-    root = tmp_path / "gov"
-    assert main(["init", str(root), "--network", "acme"]) == 0
-    capsys.readouterr()
-    return root
+    return initialised_repo(tmp_path / "gov", capsys)
 
 
 def _parsers(p: argparse.ArgumentParser, name: str = "nep"):

@@ -22,6 +22,7 @@ import pytest
 import yaml
 
 from tooling.core import votes
+from helpers import write_files
 from tooling.cli import main
 from tooling.shell.repository import load_repository
 
@@ -53,10 +54,7 @@ def vec() -> dict:
 
 def make_repo(path: Path, nep_file: str, network: str = "neuroshard-mainnet") -> Path:
     """A repository (no git needed to vote) holding the interop vector's NEP 1."""
-    (path / "neps").mkdir(parents=True)
-    (path / "governance.yaml").write_text(GOVERNANCE.format(network=network), encoding="utf-8")
-    (path / "neps" / "nep-0001.md").write_bytes(nep_file.encode("utf-8"))
-    return path
+    return write_files(path, {"governance.yaml": GOVERNANCE.format(network=network), "neps/nep-0001.md": nep_file})
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers import example_repo
 from tooling.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -23,7 +24,7 @@ def corpus_repo(tmp_path_factory):
     if not CORPUS.is_dir():
         pytest.fail(f"the shared corpus is missing at {CORPUS}; CI lays shared/ beside the checkout")
     repo = tmp_path_factory.mktemp("corpus")
-    shutil.copy(ROOT / "governance.yaml", repo / "governance.yaml")
+    example_repo(repo, ())
     shutil.copytree(CORPUS, repo / "neps")
     # An empty ledger: without one no NEP can be decided outside git (SPEC 2, exit 1).
     (repo / "stakes").mkdir()

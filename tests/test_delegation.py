@@ -30,6 +30,8 @@ from tooling.core.model import DELEGATION_DOMAIN, DelegationCode
 from tooling.core.stakes import Snapshot
 from tooling.parse.delegations import judged_history, parse_delegation, versions_from_blobs, versions_from_history
 
+from helpers import high_s_twin
+
 VECTOR_FILE = Path(__file__).resolve().parents[2] / "shared" / "vectors" / "delegation.json"
 
 NET = "neuroshard-mainnet"
@@ -51,17 +53,6 @@ ALICE, BOB, CAROL = key("alice"), key("bob"), key("carol")
 
 def node(priv: bytes) -> str:
     return votes.node_id(votes.public_key_hex(priv))
-
-
-def high_s_twin(signature_hex: str) -> str:
-    r, s = votes.der_signature_rs(bytes.fromhex(signature_hex))
-
-    def integer(x: int) -> bytes:
-        raw = x.to_bytes((x.bit_length() + 7) // 8, "big")
-        return b"\x02" + bytes([len(raw) + (raw[0] >> 7)]) + (b"\x00" if raw[0] & 0x80 else b"") + raw
-
-    body = integer(r) + integer(votes.CURVE_N - s)
-    return (b"\x30" + bytes([len(body)]) + body).hex()
 
 
 # --------------------------------------------------------------------------

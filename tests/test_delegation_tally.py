@@ -11,18 +11,20 @@ import pytest
 from tooling.core import votes
 from tooling.core.delegation import DelegationVersion, delegates_at, judge_versions
 from tooling.core.delegation import sign_delegation
-from tooling.core.model import DAY, CarriedStake, Choice, Outcome, Reason, RewardRole, Rewards, Vote, VoteCode
+from tooling.core.model import DAY, CarriedStake, Choice, Outcome, Reason, RewardRole, Vote, VoteCode
 from tooling.core.rewards import proposal_rewards
 from tooling.core.stakes import Snapshot
 from tooling.core.tally import VoteFile, tally
+
+from helpers import GENESIS
 
 NET = "neuroshard-mainnet"
 NEP = 7
 CH = hashlib.sha256(b"content of nep 7").hexdigest()
 VS = 1_768_000_000
 VE = VS + 7 * DAY
-Q, AP = Decimal("0.20"), Decimal("0.66")
-RATES = Rewards(Decimal("0.001"), Decimal("1"), Decimal("1000"), Decimal("0.0001"), Decimal("100"), Decimal("0.0001"))
+Q, AP = GENESIS.quorum, GENESIS.approval
+RATES = GENESIS.rewards
 
 
 def always_ok(vote: Vote) -> bool:

@@ -786,10 +786,11 @@ def test_a_withdrawal_is_not_visible_before_its_commit(capsys, withdrawals, n):
         assert status_of(capsys, withdrawals, at)[n]["status"] == "review", at
 
 
-def test_an_edit_after_voting_start_does_not_change_a_decided_tally(tmp_path, capsys):
+def _nep1_with_a_yes_vote(tmp_path: Path, tokens: tuple[str, ...]) -> tuple[Path, GitRepo]:
+    """Key files for ``tokens``; NEP 1 submitted at T0 and voter-c's yes vote written at VS + 60 (not committed)."""
     keys = tmp_path / "keys"
     keys.mkdir()
-    for token in ("voter-c", "proposer"):
+    for token in tokens:
         assert main(["key", "new", "--token", token, "--out", str(keys / f"{token}.yaml")]) == 0
     repo = GitRepo(tmp_path / "repo")
     repo.write("governance.yaml", GOVERNANCE)
@@ -798,6 +799,11 @@ def test_an_edit_after_voting_start_does_not_change_a_decided_tally(tmp_path, ca
     repo.commit("submit NEP 1", at=T0)
     assert main(["vote", "1", "yes", "--key", str(keys / "voter-c.yaml"), "--timestamp", str(VS + 60), "-y",
                  "--at", str(VS + 60), "--repo", str(repo.path)]) == 0
+    return keys, repo
+
+
+def test_an_edit_after_voting_start_does_not_change_a_decided_tally(tmp_path, capsys):
+    keys, repo = _nep1_with_a_yes_vote(tmp_path, ("voter-c", "proposer"))
     repo.commit("vote", at=VS + 60)
     before = tally_of(capsys, {"path": str(repo.path)}, 1, VE)
     assert before["outcome"] == "approved"
@@ -813,17 +819,7 @@ def test_an_edit_after_voting_start_does_not_change_a_decided_tally(tmp_path, ca
 
 def test_a_vote_for_content_edited_during_voting_is_stale(tmp_path, capsys):
     """Votes bind to the content at VS: after a forced edit inside the window, old votes count, new ones are stale."""
-    keys = tmp_path / "keys"
-    keys.mkdir()
-    for token in ("voter-c", "voter-d"):
-        assert main(["key", "new", "--token", token, "--out", str(keys / f"{token}.yaml")]) == 0
-    repo = GitRepo(tmp_path / "repo")
-    repo.write("governance.yaml", GOVERNANCE)
-    repo.write("stakes/ledger.yaml", ledger())
-    repo.write(nep_path(1), nep_file(1, "review"))
-    repo.commit("submit NEP 1", at=T0)
-    assert main(["vote", "1", "yes", "--key", str(keys / "voter-c.yaml"), "--timestamp", str(VS + 60), "-y",
-                 "--at", str(VS + 60), "--repo", str(repo.path)]) == 0
+    keys, repo = _nep1_with_a_yes_vote(tmp_path, ("voter-c", "voter-d"))
     repo.commit("vote c", at=VS + 60)
     repo.write(nep_path(1), nep_file(1, "review", motivation="Edited while the vote is open."))
     repo.commit("forced edit during voting", at=VS + 120)

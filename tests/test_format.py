@@ -108,3 +108,10 @@ def test_jsonable_gives_plain_json_values() -> None:
     assert fmt.jsonable(value) == {
         "1": [{"amount": "1.5", "tags": ["a", "b"], "colour": "red"}, None, True, 2.5, "inf"]
     }
+
+
+def test_files_findings_and_reports_write_amounts_by_one_rule() -> None:
+    """The bot's files and check-pr's findings use the core's rule; the presentation layer re-exports it."""
+    from tooling.core import numbers
+
+    assert fmt.decimal_str is numbers.decimal_str

@@ -6,6 +6,7 @@ state here is exactly what ``nep status`` would compute from the same facts.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from functools import lru_cache
 
@@ -33,42 +34,16 @@ from tooling.core.model import (
     Outcome,
     ParameterChange,
     Reason,
-    Rewards,
     StakeEntry,
-    Track,
 )
 from tooling.core.tally import VoteFile
 
-NET = "neuroshard-testnet"
-T0 = 1_767_225_600  # 2026-01-01T00:00:00Z
-VS = T0 + 168 * HOUR  # standard track: 7 days of review
-VE = VS + 168 * HOUR  # 7 days of voting
-AT = VE + 7 * DAY  # grace 7 days
-FOREVER = 4_000_000_000
+from helpers import AT, GENESIS, T0, VE, VS
 
-GOV = Governance(
-    network=NET,
-    protocol_version="1.0.0",
-    features=("diloco", "ponw"),
-    parameters={"economics.constants.TRAINING_REWARD_PER_BATCH_PER_LAYER": 0.0005},
-    min_stake_to_propose=Decimal("100"),
-    proposal_fee=Decimal("10"),
-    quorum=Decimal("0.20"),
-    approval=Decimal("0.66"),
-    resubmit_wait_days=30,
-    tracks={
-        "standard": Track(review_hours=168, voting_hours=168, grace_min_days=7, grace_max_days=30),
-        "emergency": Track(review_hours=0, voting_hours=48, grace_min_days=0, grace_max_days=7),
-    },
-    rewards=Rewards(
-        approved_rate=Decimal("0.001"),
-        approved_min=Decimal("1"),
-        approved_max=Decimal("1000"),
-        rejected_rate=Decimal("0.0001"),
-        rejected_max=Decimal("100"),
-        voter_rate=Decimal("0.0001"),
-    ),
-)
+NET = "neuroshard-testnet"
+FOREVER = 4_000_000_000
+#: The example's genesis governance on a test network (standard track: 7 days of review, 7 of voting).
+GOV = replace(GENESIS, network=NET)
 
 # P proposes; A, B and C vote. Keys are derived from wallet tokens, as nodes do.
 KEYS = {name: votes.private_key_from_token(f"lifecycle-test-{name}") for name in "PABC"}

@@ -23,11 +23,10 @@ from tooling.core.model import (
     VoteCode,
 )
 from tooling.core.rewards import ProposalRewards
-from helpers import AT, HASH, NODE_A, T0, VE, VS, make_proposal, make_state, make_tally, make_vote_result
+from helpers import AT, GENESIS, HASH, NODE_A, T0, VE, VS, make_proposal, make_state, make_tally, make_vote_result
 
 NODE_B = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
 NODE_C = "00112233445566778899aabbccddeeff"
-HASH = "9c" * 32
 
 STATUS_KEYS = {
     "nep", "title", "type", "status", "outcome", "reason", "submitted", "voting_start",
@@ -414,12 +413,11 @@ def test_config_json_marks_genesis_parameters_with_null():
 
 def test_config_with_effective_governance():
     from tooling.core.lifecycle import EffectiveGovernance
-    from tooling.core.model import Rewards, Track
+    from tooling.core.model import Track
 
     eg = EffectiveGovernance(
         quorum=Decimal("0.20"), approval=Decimal("0.66"), min_stake_to_propose=Decimal("100"), resubmit_wait_days=30,
-        tracks={"standard": Track(168, 168, 7, 30)}, proposal_fee=Decimal("10"),
-        rewards=Rewards(*(Decimal(x) for x in ("0.001", "1", "1000", "0.0001", "100", "0.0001"))),
+        tracks={"standard": Track(168, 168, 7, 30)}, proposal_fee=Decimal("10"), rewards=GENESIS.rewards,
     )
     out = reports.config_json(protocol(), eg)
     assert out["governance"]["quorum"] == "0.2" and out["governance"]["tracks"]["standard"]["voting_hours"] == 168

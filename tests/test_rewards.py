@@ -4,17 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tooling.core.model import Outcome, Rewards, Tally, VoteCode, VoteResult
+from tooling.core.model import Outcome, Tally, VoteCode, VoteResult
 from tooling.core.rewards import proposal_rewards
 
-RATES = Rewards(
-    approved_rate=Decimal("0.001"),
-    approved_min=Decimal("1"),
-    approved_max=Decimal("1000"),
-    rejected_rate=Decimal("0.0001"),
-    rejected_max=Decimal("100"),
-    voter_rate=Decimal("0.0001"),
-)
+from helpers import GENESIS, make_vote_result
+from helpers import make_tally as tally
+
+RATES = GENESIS.rewards
 FEE = Decimal("10")
 PROPOSER = "p" * 32
 VE = 1_768_000_000
@@ -23,17 +19,13 @@ VE = 1_768_000_000
 def make_tally(yes: str, no: str = "0", abstain: str = "0", *, outcome: Outcome | None,
                quorum_reached: bool = True, extra: tuple[VoteResult, ...] = ()) -> Tally:
     rows = tuple(
-        VoteResult(path=f"votes/nep-0001/{c * 32}.yaml", voter=c * 32, choice=choice, weight=Decimal(w),
-                   counted=True, code=None, timestamp=VE - 10, included_at=VE - 10)
+        make_vote_result(c * 32, choice, w, timestamp=VE - 10, included_at=VE - 10)
         for c, choice, w in (("a", "yes", yes), ("b", "no", no), ("c", "abstain", abstain))
         if Decimal(w) > 0
     ) + extra
-    return Tally(
-        nep=1, as_of=VE, final=outcome is not None, total_stake=Decimal("1000000000"), yes=Decimal(yes),
-        no=Decimal(no), abstain=Decimal(abstain), quorum_reached=quorum_reached, approval_reached=True,
-        outcome=outcome, projected_outcome=outcome or Outcome.APPROVED, reason=None,
-        decided_at=VE if outcome else None, votes=rows,
-    )
+    return tally(yes, no, abstain, "1000000000", votes=rows, as_of=VE, final=outcome is not None,
+                 quorum_reached=quorum_reached, approval_reached=True, outcome=outcome,
+                 projected_outcome=outcome or Outcome.APPROVED, reason=None, decided_at=VE if outcome else None)
 
 
 def approved(turnout: str):

@@ -8,25 +8,19 @@ from pathlib import Path
 import pytest
 
 from tests.gitrepo import GitRepo
+from helpers import initialised_repo, run_nep
 from tooling.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 AT = "2026-12-01T00:00:00Z"
 
 
-def nep(capsys, *args: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    rc = main(list(args))
-    out, err = capsys.readouterr()
-    return rc, out, err
+nep = run_nep
 
 
 @pytest.fixture
 def repo(tmp_path, capsys) -> Path:
-    root = tmp_path / "gov"
-    assert main(["init", str(root), "--network", "acme"]) == 0
-    capsys.readouterr()
-    return root
+    return initialised_repo(tmp_path / "gov", capsys)
 
 
 def new_draft(root: Path, capsys, *extra: str) -> Path:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-import subprocess
-from pathlib import Path
 
 import pytest
 
 from tooling.shell import sigcache
 from tooling.core import votes
 from tooling.shell.sigcache import SignatureCache, file_name, signature_key
+
+from helpers import git
 
 FILE_NAME = file_name()
 
@@ -163,22 +163,17 @@ def test_a_cache_reached_through_a_symbolic_link_is_not_read(tmp_path):
     assert len(SignatureCache.load(link)) == 0
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", "-c", "user.name=T", "-c", "user.email=t@example.com", *args], cwd=repo, check=True,
-                   capture_output=True)
-
-
 def test_a_cache_file_committed_to_the_repository_is_never_trusted(tmp_path, counted):
     # A pull request could commit a cache that calls a forged vote valid.
     repo = tmp_path / "repo"
     repo.mkdir()
-    _git(repo, "init", "-q")
+    git(repo, "init", "-q")
     forged = dataclasses.replace(_vote(), reason="forged")
     planted = SignatureCache(repo / ".nep-cache", {signature_key(forged): True})
     planted._dirty = True
     planted.save()
-    _git(repo, "add", "-f", ".nep-cache/" + FILE_NAME)
-    _git(repo, "commit", "-q", "-m", "plant")
+    git(repo, "add", "-f", ".nep-cache/" + FILE_NAME)
+    git(repo, "commit", "-q", "-m", "plant")
 
     cache = SignatureCache.load(repo / ".nep-cache")
     assert len(cache) == 0
@@ -189,7 +184,7 @@ def test_a_cache_file_committed_to_the_repository_is_never_trusted(tmp_path, cou
 def test_an_untracked_cache_in_a_git_work_tree_is_used(tmp_path, counted):
     repo = tmp_path / "repo"
     repo.mkdir()
-    _git(repo, "init", "-q")
+    git(repo, "init", "-q")
     vote = _vote()
     cache = SignatureCache.load(repo / ".nep-cache")
     cache.checker()(vote)

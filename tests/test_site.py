@@ -24,7 +24,6 @@ from tooling.core.model import (
     DAY,
     Author,
     EconomicImpact,
-    Governance,
     NEPState,
     NEPStatus,
     NEPType,
@@ -34,14 +33,14 @@ from tooling.core.model import (
     Proposal,
     ProtocolState,
     Reason,
-    Rewards,
     Tally,
-    Track,
     UpgradePath,
     VoteCode,
     VoteResult,
 )
 from tooling.present.site import SiteInput, nep_json, render_site, write_site
+
+from helpers import GENESIS, example_repo, make_vote_result, tally_of
 
 # --------------------------------------------------------------------------
 # Factory
@@ -50,22 +49,7 @@ D = 1_767_225_600  # 2026-01-01T00:00:00Z
 AS_OF = D + 59 * DAY  # 2026-03-01T00:00:00Z
 BASE = "https://neps.example.org/site"
 
-GOV = Governance(
-    network="neuroshard-mainnet",
-    protocol_version="1.0.0",
-    features=("diloco", "ponw"),
-    parameters={"economics.constants.TRAINING_REWARD_PER_BATCH_PER_LAYER": 0.0005},
-    min_stake_to_propose=Decimal("100"),
-    proposal_fee=Decimal("10"),
-    quorum=Decimal("0.20"),
-    approval=Decimal("0.66"),
-    resubmit_wait_days=30,
-    tracks={
-        "standard": Track(168, 168, 7, 30),
-        "emergency": Track(0, 48, 0, 7),
-    },
-    rewards=Rewards(*(Decimal(x) for x in ("0.001", "1", "1000", "0.0001", "100", "0.0001"))),
-)
+GOV = GENESIS
 
 BODY = """
 ## Abstract
@@ -174,43 +158,14 @@ def make_proposal(
 
 def make_vote(c: str, choice: str | None, weight: str, code: VoteCode | None = None, *, ts: int, inc: int | None,
               reason: str = "") -> VoteResult:
-    return VoteResult(
-        path=f"votes/{node(c)}.yaml",
-        voter=node(c),
-        choice=choice,
-        weight=Decimal(weight),
-        counted=code is None,
-        code=code,
-        timestamp=ts,
-        included_at=inc,
-        reason=reason,
-    )
+    return make_vote_result(node(c), choice, weight, code, path=f"votes/{node(c)}.yaml", timestamp=ts, included_at=inc,
+                            reason=reason)
 
 
 def make_tally(nep: int, *, votes: tuple[VoteResult, ...], total: str, as_of: int, ve: int) -> Tally:
-    """A tally decided by SPEC 7's rule, by cross-multiplication, as the real tally does."""
-    y = sum((v.weight for v in votes if v.counted and v.choice == "yes"), Decimal(0))
-    n = sum((v.weight for v in votes if v.counted and v.choice == "no"), Decimal(0))
-    a = sum((v.weight for v in votes if v.counted and v.choice == "abstain"), Decimal(0))
-    ts = Decimal(total)
-    quorum = ts > 0 and (y + n + a) >= GOV.quorum * ts
-    approval = (y + n) > 0 and y >= GOV.approval * (y + n)
-    if not quorum:
-        reason = Reason.NO_QUORUM
-    elif y + n == 0:
-        reason = Reason.ALL_ABSTAIN
-    elif not approval:
-        reason = Reason.NO_APPROVAL
-    else:
-        reason = None
-    projected = Outcome.APPROVED if reason is None else Outcome.REJECTED
+    """A tally decided by SPEC 7's rule (the core's ``decide``), final from ``ve`` on."""
     final = as_of >= ve
-    return Tally(
-        nep=nep, as_of=as_of, final=final, total_stake=ts, yes=y, no=n, abstain=a,
-        quorum_reached=quorum, approval_reached=approval,
-        outcome=projected if final else None, projected_outcome=projected,
-        reason=reason if final else None, decided_at=ve if final else None, votes=votes,
-    )
+    return tally_of(votes, total, nep=nep, final=final, as_of=as_of, decided_at=ve if final else None)
 
 
 def make_state(nep: int, status: NEPStatus, **kw: object) -> NEPState:
@@ -1026,14 +981,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 @pytest.mark.skipif(not (REPO / "governance.yaml").is_file(), reason="no example repository")
 def test_build_reads_the_repository_and_writes_the_site(tmp_path: Path) -> None:
-    import shutil
-
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    shutil.copy(REPO / "governance.yaml", repo / "governance.yaml")
-    for folder in ("neps", "stakes", "votes"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, repo / folder)
+    repo = example_repo(tmp_path / "repo", ("neps", "stakes", "votes"))
     out = tmp_path / "public"
     count = site.build(repo, AS_OF, out, base_url=BASE)
     numbers = sorted(int(p.stem[4:]) for p in (repo / "neps").glob("nep-*.md"))

@@ -26,6 +26,8 @@ from test_site import (
     site_input,
 )
 from tooling.core.model import DAY, EconomicImpact, ParameterChange
+
+from helpers import example_repo
 from tooling.present.site import SiteInput, make_markdown, render_markdown, render_site
 from tooling.present.site.banner import quorum_shortfall, tally_parts
 from tooling.present.site.changes import relative_change, summarise
@@ -284,16 +286,9 @@ EXAMPLE = Path(__file__).resolve().parents[1]
 
 @pytest.mark.skipif(not (EXAMPLE / "governance.yaml").is_file(), reason="no example repository")
 def test_nep_site_build_takes_a_repository_url(tmp_path: Path) -> None:
-    import shutil
-
     from tooling.cli import main as nep
 
-    repo = tmp_path / "repo"
-    repo.mkdir()
-    shutil.copy(EXAMPLE / "governance.yaml", repo / "governance.yaml")
-    for folder in ("neps", "stakes", "votes"):
-        if (EXAMPLE / folder).is_dir():
-            shutil.copytree(EXAMPLE / folder, repo / folder)
+    repo = example_repo(tmp_path / "repo", ("neps", "stakes", "votes"))
     out = tmp_path / "public"
     assert nep(["site", "build", "--repo", str(repo), "--out", str(out), "--at", "2026-03-01T00:00:00Z",
                 "--repo-url", REPO + ".git"]) == 0

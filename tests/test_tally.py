@@ -13,6 +13,8 @@ from tooling.core.model import DAY, Choice, Outcome, Reason, StakeEntry, Vote, V
 from tooling.core.stakes import Snapshot, snapshot
 from tooling.core.tally import Decision, VoteFile, decide, judge_vote, tally
 
+from helpers import high_s_twin
+
 NET = "neuroshard-mainnet"
 NEP = 3
 CH = hashlib.sha256(b"content of nep 3").hexdigest()
@@ -68,15 +70,6 @@ def judge(vf: VoteFile, snapshot_: Snapshot, signature_ok=always_ok):
 
 def code_of(vote: Vote, included_at: int | None = None, weight: str = "100", signature_ok=always_ok):
     return judge(filed(vote, included_at), snap({vote.voter: weight}), signature_ok).code
-
-
-def high_s_twin(signature_hex: str) -> str:
-    r, s = votes.der_signature_rs(bytes.fromhex(signature_hex))
-    def integer(x: int) -> bytes:
-        raw = x.to_bytes((x.bit_length() + 7) // 8, "big")
-        return b"\x02" + bytes([len(raw) + (raw[0] >> 7)]) + (b"\x00" if raw[0] & 0x80 else b"") + raw
-    body = integer(r) + integer(votes.CURVE_N - s)
-    return (b"\x30" + bytes([len(body)]) + body).hex()
 
 
 # --------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -23,6 +22,8 @@ import pytest
 from tooling.cli import main
 from tooling.core.model import Choice, Severity
 from tooling.core.catalog import BY_CODE, RULES
+
+from helpers import example_repo, write_files
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "broken"
@@ -116,19 +117,10 @@ DEDICATED = {"vote-text-control-chars.yaml"}
 
 def make_repo(root: Path, files: dict[str, str | bytes] | None = None, *, base: bool = True) -> Path:
     """The example's governance.yaml and ledger, NEP 1 in voting, and ``files`` on top."""
-    root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(ROOT / "governance.yaml", root / "governance.yaml")
-    (root / "stakes").mkdir(exist_ok=True)
-    shutil.copy(ROOT / "stakes" / "ledger.yaml", root / "stakes" / "ledger.yaml")
+    example_repo(root, ("stakes",), {"neps/nep-0001.md": BASE_NEP} if base else {})
     (root / "neps").mkdir(exist_ok=True)
     (root / "votes").mkdir(exist_ok=True)
-    if base:
-        (root / "neps" / "nep-0001.md").write_text(BASE_NEP, encoding="utf-8")
-    for rel, content in (files or {}).items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
-    return root
+    return write_files(root, files or {})
 
 
 def place(name: str, text: str) -> tuple[dict[str, str], list[str], str]:
@@ -197,11 +189,7 @@ def default_severity(code: str) -> Severity:
 
 def copy_example(root: Path) -> Path:
     """The example repository's files (no .git: outside git, `review` NEPs are submitted at --at)."""
-    root.mkdir(parents=True)
-    shutil.copy(ROOT / "governance.yaml", root / "governance.yaml")
-    for folder in ("stakes", "neps", "votes"):
-        shutil.copytree(ROOT / folder, root / folder)
-    return root
+    return example_repo(root, ("stakes", "neps", "votes"))
 
 
 @pytest.mark.parametrize("at", [AT, "2026-11-20T00:00:00Z", "2027-06-01T00:00:00Z"])

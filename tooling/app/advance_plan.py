@@ -57,7 +57,7 @@ def _instant(t: int) -> str:
 
 
 def _amount(d: Decimal) -> str:
-    from tooling.present.format import decimal_str
+    from tooling.core.numbers import decimal_str  # the rule files are written with
 
     return decimal_str(d)
 
@@ -119,7 +119,7 @@ def describe(p: Proposal, state: NEPState, old_status: str | None, updates: Mapp
     elif "resolution" in updates and state.outcome is Outcome.APPROVED:
         detail = f"approved {_percent(t.yes, t.yes + t.no)} of {_percent(t.turnout_stake, t.total_stake)} turnout"
     elif "resolution" in updates:
-        reason = state.reason.value if state.reason else "rejected"
+        reason = state.reason.value if state.reason else Outcome.REJECTED.value
         turnout = f"{_percent(t.turnout_stake, t.total_stake)} turnout"
         detail = f"{reason}: {turnout}" if t.yes + t.no == 0 else \
             f"{reason}: {_percent(t.yes, t.yes + t.no)} yes of {turnout}"

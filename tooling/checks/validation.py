@@ -9,7 +9,7 @@ from typing import Callable, Collection
 
 from tooling.core.diagnostics import Diagnostic, sort_key
 from tooling.shell.evaluate import Evaluation, World, evaluate, parameters_for
-from tooling.core.model import NEPStatus, Proposal, Severity, Vote, VoteCode
+from tooling.core.model import NEPStatus, Proposal, Severity, TrackName, Vote, VoteCode
 from tooling.parse.proposals import VOTE_PATH, ParsedVote
 from tooling.checks.delegations import check_delegations
 from tooling.checks.rules import Context, check_proposal, check_repository
@@ -37,7 +37,7 @@ def context(world: World, ev: Evaluation) -> Context:
         params_for=lambda p: parameters_for(ev, p),
         features_for=lambda p: ev.protocol(ev.anchor(p)).features,
         track_for=lambda p: ev.timeline.governance_at(ev.anchor(p)).track(p.type) if p.type else
-        world.repo.governance.tracks["standard"],
+        world.repo.governance.tracks[TrackName.STANDARD],
         status_of=status_of,
     )
 

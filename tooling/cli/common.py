@@ -7,10 +7,11 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 if TYPE_CHECKING:
     from tooling.core.diagnostics import Diagnostic
+    from tooling.shell.config import RepoConfig
     from tooling.shell.evaluate import World
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -119,6 +120,42 @@ def render_diags(diags: "Sequence[Diagnostic]", sources: dict[str, str], fmt: st
     if fmt == "github":
         return render_github(diags)
     return render_text(diags, sources, color=color_wanted(), quiet=Options.quiet)
+
+
+def confirm(path: str, assume_yes: bool) -> None:
+    """Ask on stderr before writing ``path`` (y/yes goes on); Failure (exit 1) otherwise."""
+    if assume_yes:
+        return
+    sys.stderr.write(f"Write {path}? [y/N] ")
+    sys.stderr.flush()
+    answer = sys.stdin.readline().strip().lower() if sys.stdin and not sys.stdin.closed else ""
+    if answer not in ("y", "yes"):
+        raise Failure("not confirmed; nothing written")
+
+
+def write_reported(path: str, write: Callable[[], str], *, exists: str | None = None) -> None:
+    """Run ``write`` and print what it wrote; a refusal names ``path`` (exit 2, or exit 1 with ``exists``)."""
+    try:
+        rel = write()
+    except FileExistsError as exc:
+        if exists is not None:
+            raise Failure(exists) from None
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    except NotADirectoryError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
+    emit(f"wrote {rel}\n")
+
+
+def repo_config(r: Path, rev: str | None = None) -> "RepoConfig":
+    """``nep.toml`` of the work tree (or as committed at ``rev``); a mistake in it is a usage error (exit 2)."""
+    from tooling.shell.config import ConfigError, load_config, load_config_at
+
+    try:
+        return load_config_at(r, rev) if rev else load_config(r)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def with_sources(r: Path, diags: "Sequence[Diagnostic]", sources: dict[str, str]) -> dict[str, str]:

@@ -9,7 +9,7 @@ import sys
 from typing import Any
 
 from tooling.cli.common import (
-    EXIT_OK, Failure, UsageError, add_at, as_of, color_wanted, command, emit, info, now, root,
+    EXIT_OK, Failure, UsageError, add_at, as_of, color_wanted, command, confirm, write_reported, emit, info, now, root,
 )
 from tooling.cli.voting import MAX_INSTANT, read_key
 
@@ -62,19 +62,8 @@ def cmd_delegate(args: argparse.Namespace) -> int:
     sys.stderr.write(plan.preview())
     if plan.problems and not args.force:
         raise Failure("this delegation would not be valid, so it is not written (--force writes it anyway)")
-    if not args.assume_yes:
-        sys.stderr.write(f"Write {plan.path}? [y/N] ")
-        sys.stderr.flush()
-        answer = sys.stdin.readline().strip().lower() if sys.stdin and not sys.stdin.closed else ""
-        if answer not in ("y", "yes"):
-            raise Failure("not confirmed; nothing written")
-    try:
-        rel = write_delegation(r, plan)
-    except NotADirectoryError as exc:
-        raise UsageError(str(exc)) from None
-    except OSError as exc:
-        raise UsageError(f"cannot write {plan.path}: {exc.strerror or exc}") from None
-    emit(f"wrote {rel}\n")
+    confirm(plan.path, args.assume_yes)
+    write_reported(plan.path, lambda: write_delegation(r, plan))
     info("Open a pull request with this file; it applies to every NEP whose voting starts after it is merged.\n")
     return EXIT_OK
 

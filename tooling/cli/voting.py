@@ -9,11 +9,10 @@ import sys
 from typing import Any
 
 from tooling.cli.common import (
-    EXIT_OK, Failure, UsageError, add_at, add_format, as_of, command, emit, info, now, root,
+    EXIT_OK, Failure, UsageError, add_at, add_format, as_of, command, confirm, write_reported, emit, info, now, root,
 )
+from tooling.core.instants import MAX_INSTANT
 from tooling.core.model import Choice
-
-MAX_INSTANT = 253402300799  # 9999-12-31T23:59:59Z, the last instant RFC 3339 can write
 
 
 def register(sub: Any) -> None:
@@ -127,21 +126,9 @@ def cmd_vote(args: argparse.Namespace) -> int:
         raise Failure("this vote could not count, so it is not written (--force writes it anyway)")
     if (r / plan.path).exists() or (r / plan.path).is_symlink():
         raise Failure(f"{plan.path} already exists; votes are final and a vote file is never changed")
-    if not args.assume_yes:
-        sys.stderr.write(f"Write {plan.path}? [y/N] ")
-        sys.stderr.flush()
-        answer = sys.stdin.readline().strip().lower() if sys.stdin and not sys.stdin.closed else ""
-        if answer not in ("y", "yes"):
-            raise Failure("not confirmed; nothing written")
-    try:
-        rel = write_vote(r, plan)
-    except FileExistsError:
-        raise Failure(f"{plan.path} already exists; votes are final and a vote file is never changed") from None
-    except NotADirectoryError as exc:
-        raise UsageError(str(exc)) from None
-    except OSError as exc:
-        raise UsageError(f"cannot write {plan.path}: {exc.strerror or exc}") from None
-    emit(f"wrote {rel}\n")
+    confirm(plan.path, args.assume_yes)
+    write_reported(plan.path, lambda: write_vote(r, plan),
+                   exists=f"{plan.path} already exists; votes are final and a vote file is never changed")
     info("Open a pull request that adds this file; it counts once merged before the voting end.\n")
     return EXIT_OK
 

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from tooling.cli.common import EXIT_ERRORS, EXIT_OK, UsageError, add_at, add_repo, as_of, command, emit, info, render_diags, root
+from tooling.cli.common import (
+    EXIT_ERRORS, EXIT_OK, UsageError, add_at, add_repo, as_of, command, emit, info, render_diags, repo_config, root,
+)
 from tooling.core.model import NEPType
 
 
@@ -50,9 +52,9 @@ def register(sub: Any) -> None:
         add_at(sp)
         sp.add_argument("--base-url", default=os.environ.get("NEP_SITE_BASE_URL", ""), metavar="URL",
                         help="absolute URL of the site, for the feed (default: $NEP_SITE_BASE_URL, else none)")
-        sp.add_argument("--repo-url", default=os.environ.get("NEP_SITE_REPO_URL", ""), metavar="URL",
+        sp.add_argument("--repo-url", default=None, metavar="URL",
                         help="web address of the NEP repository, for source and history links "
-                             "(default: $NEP_SITE_REPO_URL, else none)")
+                             "(default: $NEP_SITE_REPO_URL, else [repository] url in nep.toml, else none)")
     sb.add_argument("--out", default="_site", metavar="DIR", help="output folder (default: _site)")
     ss.add_argument("--out", default=None, metavar="DIR", help="output folder (default: a temporary folder)")
     ss.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks a free one)")
@@ -107,8 +109,13 @@ def cmd_advance(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace, out: Path) -> int:
     from tooling.present.site import build
 
+    r = root(args)
+    repo_url = args.repo_url
+    if repo_url is None:
+        repo_url = os.environ.get("NEP_SITE_REPO_URL") or repo_config(r).repository_url
     try:
-        return build(root(args), as_of(args), out, base_url=args.base_url, repo_url=args.repo_url)
+        return build(r, as_of(args), out, base_url=args.base_url, repo_url=repo_url,
+                     warn=lambda diags, sources: sys.stderr.write(render_diags(diags, dict(sources), "text")))
     except ValueError as exc:
         raise UsageError(str(exc)) from None
 

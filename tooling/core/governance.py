@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, Iterable, Mapping, Sequence
 
-from tooling.core.model import Governance, NEPType, ParameterChange, Rewards, Track
+from tooling.core.model import Governance, NEPType, ParameterChange, Rewards, Track, TrackName
 
 GOVERNANCE_MODULE = "governance"
 FEATURE_PREFIX = "feature_"
@@ -93,7 +93,7 @@ def _governance_name(change: ParameterChange) -> str | None:
     return key[len(prefix) :] if key.startswith(prefix) else None
 
 
-def governance_change_error(change: ParameterChange, tracks: Iterable[str] = ("standard", "emergency")) -> str | None:
+def governance_change_error(change: ParameterChange, tracks: Iterable[str] = tuple(TrackName)) -> str | None:
     """Why a ``governance`` module change cannot apply (None if it can, or if it is not one).
 
     The lifecycle ignores exactly the changes for which this returns a message,

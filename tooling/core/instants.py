@@ -10,7 +10,8 @@ _RFC3339 = re.compile(r"^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):
 _LENIENT = re.compile(
     r"^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ]([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]+)?)?)?\s*(Z|[+-][0-9]{2}:?[0-9]{2})?$"
 )
-MAX_INSTANT = 253402300799  # 9999-12-31T23:59:59Z
+#: 9999-12-31T23:59:59Z, the last instant RFC 3339 can write; defined here only (tests/test_architecture.py).
+MAX_INSTANT = 253402300799
 
 
 def parse_instant(text: str) -> int:

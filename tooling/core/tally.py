@@ -270,7 +270,7 @@ def tally_from_rows(
         for r in rows:
             if r.counted and r.choice is not None:
                 sums[r.choice] += r.weight
-    yes, no, abstain = sums["yes"], sums["no"], sums["abstain"]
+    yes, no, abstain = sums[Choice.YES.value], sums[Choice.NO.value], sums[Choice.ABSTAIN.value]
     decision = decide(yes, no, abstain, snapshot.total, quorum, approval)
     final = as_of >= voting_end
     return Tally(

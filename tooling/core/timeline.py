@@ -27,19 +27,15 @@ Rules (SPEC 2 and 7):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
-
-from tooling.core.model import DAY, NEPState, NEPStatus, Outcome, Reason
+from tooling.core.model import DAY, NEPState, NEPStatus, Outcome, PhaseState, Reason, TrackName
+from tooling.core.model import Phase as Key
 
 __all__ = ["KEYS", "POINTS", "REASON_TEXT", "T0_REASONS", "Phase", "PhaseState", "phases", "reason_text"]
 
-PhaseState = Literal["past", "current", "future"]
-
 #: Every phase key, in path order. Stable: outputs are keyed by these.
-KEYS = ("draft", "review", "submitted", "voting", "decision", "scheduled", "active", "rejected", "withdrawn",
-        "deprecated")
+KEYS = tuple(Key)
 #: Phases that are an instant rather than a window.
-POINTS = frozenset({"submitted", "decision"})
+POINTS = frozenset({Key.SUBMITTED, Key.DECISION})
 
 #: Rejections decided at T0, before any vote (SPEC 7).
 T0_REASONS = frozenset({Reason.INSUFFICIENT_STAKE, Reason.RESUBMITTED_TOO_SOON})
@@ -61,7 +57,7 @@ def reason_text(reason: Reason | None) -> str:
 class Phase:
     """One phase: ``key`` from ``KEYS``, instants as Unix seconds (None when unknown)."""
 
-    key: str
+    key: Key
     start: int | None
     end: int | None
     state: PhaseState
@@ -76,11 +72,11 @@ class Phase:
 def _window_state(start: int | None, end: int | None, as_of: int) -> PhaseState | None:
     """Past, current or future for ``[start, end)``; None if the instants cannot tell."""
     if start is not None and as_of < start:
-        return "future"
+        return PhaseState.FUTURE
     if end is not None and as_of >= end:
-        return "past"
+        return PhaseState.PAST
     if start is not None:
-        return "current"
+        return PhaseState.CURRENT
     return None
 
 
@@ -108,24 +104,24 @@ def phases(
     s = state
     t0, vs, ve = s.submitted, s.voting_start, s.voting_end
     # (key, start, end, note, projected)
-    ph: list[tuple[str, int | None, int | None, str, bool]] = []
+    ph: list[tuple[Key, int | None, int | None, str, bool]] = []
 
-    def add(key: str, start: int | None, end: int | None, note: str = "", projected: bool = False) -> None:
+    def add(key: Key, start: int | None, end: int | None, note: str = "", projected: bool = False) -> None:
         if start is not None and start == end and key not in POINTS:
             return
         ph.append((key, start, end, note, projected))
 
     def draft(end: int | None) -> None:
-        add("draft", None, end, f"created {created}" if created else "")
+        add(Key.DRAFT, None, end, f"created {created}" if created else "")
 
     def submission_path() -> None:
         draft(t0)
-        no_review = vs == t0 if vs is not None and t0 is not None else s.track == "emergency"
+        no_review = vs == t0 if vs is not None and t0 is not None else s.track == TrackName.EMERGENCY
         if no_review:
-            add("submitted", t0, t0, "emergency track: no review")
+            add(Key.SUBMITTED, t0, t0, "emergency track: no review")
         else:
-            add("review", t0, vs, "" if t0 is not None else "starts when the NEP is submitted")
-        add("voting", vs, ve)
+            add(Key.REVIEW, t0, vs, "" if t0 is not None else "starts when the NEP is submitted")
+        add(Key.VOTING, vs, ve)
 
     if s.status is NEPStatus.WITHDRAWN:
         wa = s.withdrawn_at
@@ -133,33 +129,33 @@ def phases(
             draft(wa)
         else:
             draft(t0)
-            add("review", t0, wa)
-        add("withdrawn", wa, None, "never submitted" if t0 is None else "")
+            add(Key.REVIEW, t0, wa)
+        add(Key.WITHDRAWN, wa, None, "never submitted" if t0 is None else "")
     elif s.outcome is Outcome.REJECTED and s.reason in T0_REASONS:
         draft(t0)
-        add("submitted", t0, t0)
-        add("decision", s.decided_at, s.decided_at, f"rejected at submission: {reason_text(s.reason)}")
-        add("rejected", s.decided_at, None, reason_text(s.reason))
+        add(Key.SUBMITTED, t0, t0)
+        add(Key.DECISION, s.decided_at, s.decided_at, f"rejected at submission: {reason_text(s.reason)}")
+        add(Key.REJECTED, s.decided_at, None, reason_text(s.reason))
     elif s.outcome is Outcome.REJECTED:
         submission_path()
-        add("decision", s.decided_at, s.decided_at, f"rejected: {reason_text(s.reason)}" if s.reason else "rejected")
-        add("rejected", s.decided_at, None, reason_text(s.reason))
+        add(Key.DECISION, s.decided_at, s.decided_at, f"rejected: {reason_text(s.reason)}" if s.reason else str(Outcome.REJECTED))
+        add(Key.REJECTED, s.decided_at, None, reason_text(s.reason))
     elif s.outcome is Outcome.APPROVED:
         submission_path()
-        add("decision", s.decided_at, s.decided_at, "approved")
-        add("scheduled", ve, s.activates_at, "grace period")
+        add(Key.DECISION, s.decided_at, s.decided_at, str(Outcome.APPROVED))
+        add(Key.SCHEDULED, ve, s.activates_at, "grace period")
         if s.status is NEPStatus.DEPRECATED:
-            add("active", s.activates_at, s.deprecated_at)
-            add("deprecated", s.deprecated_at, None,
+            add(Key.ACTIVE, s.activates_at, s.deprecated_at)
+            add(Key.DEPRECATED, s.deprecated_at, None,
                 f"superseded by NEP-{s.deprecated_by:04d}" if s.deprecated_by is not None else "")
         else:
-            add("active", s.activates_at, None)
+            add(Key.ACTIVE, s.activates_at, None)
     else:  # draft, review, voting: the way ahead if approved
         submission_path()
-        add("decision", ve, ve, "approved or rejected when voting ends")
+        add(Key.DECISION, ve, ve, "approved or rejected when voting ends")
         at = ve + max(0, grace_period_days) * DAY if ve is not None and grace_period_days is not None else None
-        add("scheduled", ve, at, "grace period, if approved", projected=True)
-        add("active", at, None, _grace_note(grace_period_days), projected=True)
+        add(Key.SCHEDULED, ve, at, "grace period, if approved", projected=True)
+        add(Key.ACTIVE, at, None, _grace_note(grace_period_days), projected=True)
 
     keys = [p[0] for p in ph]
     here = keys.index(s.status.value) if s.status.value in keys else len(keys)
@@ -168,6 +164,6 @@ def phases(
         st = _window_state(start, end, as_of)
         if st is None:
             # Unknown instants: the phase's place on the path relative to the current status decides.
-            st = "past" if i < here else "current" if i == here else "future"
+            st = PhaseState.PAST if i < here else PhaseState.CURRENT if i == here else PhaseState.FUTURE
         out.append(Phase(key, start, end, st, note, projected))
     return tuple(out)

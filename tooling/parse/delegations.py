@@ -13,7 +13,6 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
-from tooling.core.catalog import rule
 from tooling.core.delegation import (
     DELEGATION_FILE_FIELDS,
     Delegation,
@@ -23,13 +22,12 @@ from tooling.core.delegation import (
     judge_versions,
 )
 from tooling.core.diagnostics import Diagnostic
+from tooling.core.instants import MAX_INSTANT
 from tooling.core.model import Pos, Positions
-from tooling.parse import schemas
-from tooling.parse.proposals import load_error
-from tooling.parse.yamlio import MAX_FILE_BYTES, LoadError, decode, load_yaml
+from tooling.parse.loading import load_mapping
+from tooling.parse.yamlio import MAX_FILE_BYTES
 
 DELEGATION_PATH = re.compile(r"^delegations/([^/]+)\.yaml$")
-_TIMESTAMP_MAX = 253402300799
 
 
 @dataclass(frozen=True)
@@ -90,7 +88,7 @@ def _fast(path: str, text: str) -> Delegation | None:
         return None
     g = m.groupdict()
     ts = int(g["timestamp"])
-    if ts > _TIMESTAMP_MAX or not g["network"]:
+    if ts > MAX_INSTANT or not g["network"]:
         return None
     if not all(rx.fullmatch(g[k]) for k, rx in _FIELD_CHECKS.items()):
         return None
@@ -127,28 +125,12 @@ def parse_delegation(path: str, raw: bytes) -> ParsedDelegation:
             fast = None
         if fast is not None:
             return ParsedDelegation(fast, (), None, None)
-    try:
-        text = decode(raw)
-        loaded = load_yaml(text)
-    except LoadError as err:
-        return ParsedDelegation(None, (load_error(path, err),), _safe_text(raw), None)
-    data = loaded.data
-    if not isinstance(data, dict):
-        d = rule("schema-type").at(
-            path, (1, 1), "a delegation file must be a mapping of delegator, public_key, delegate, network, "
-            "timestamp and signature", "create delegation files with `nep delegate`"
-        )
-        return ParsedDelegation(None, (d,), text, loaded.positions)
-    diags = schemas.check("delegation", data, loaded.positions, path)
-    if diags:
-        return ParsedDelegation(None, tuple(diags), text, loaded.positions)
-    return ParsedDelegation(delegation_from_mapping(data, path), (), text, loaded.positions)
-
-
-def _safe_text(raw: bytes) -> str | None:
-    if len(raw) > MAX_FILE_BYTES:
-        return None
-    return raw.decode("utf-8", errors="replace")
+    m = load_mapping(path, raw, "delegation", (
+        "schema-type", "a delegation file must be a mapping of delegator, public_key, delegate, network, "
+        "timestamp and signature", "create delegation files with `nep delegate`"))
+    if m.data is None:
+        return ParsedDelegation(None, m.diagnostics, m.text, m.positions)
+    return ParsedDelegation(delegation_from_mapping(m.data, path), (), m.text, m.positions)
 
 
 def versions_from_blobs(path: str, blobs: Sequence[tuple[bytes, int]]) -> tuple[DelegationVersion, ...]:

@@ -33,6 +33,7 @@ from tooling.core.model import (
     Vote,
 )
 from tooling.core.catalog import rule
+from tooling.parse.loading import load_error, load_mapping, safe_text
 from tooling.parse.yamlio import LoadError, decode, load_yaml, split_front_matter
 
 # ASCII digits only (\d would take fullwidth and other scripts' digits: "nep-０００５.md" read as NEP 5), and \Z,
@@ -43,10 +44,6 @@ VOTE_PATH = re.compile("^votes/nep-([0-9]{4,})/([^/\udc80-\udcff]+)\\.yaml\\Z")
 #: An amount of NEURO (SPEC 2, v1.1): at most 30 integer and 18 fractional digits, so no amount can
 #: overflow a computation; the schemas' `amount` pattern says the same.
 AMOUNT = re.compile(r"(0|[1-9][0-9]{0,29})(\.[0-9]{1,18})?")
-
-
-def load_error(file: str, err: LoadError) -> Diagnostic:
-    return rule(err.kind).at(file, (err.line, err.col), err.message, err.hint)
 
 
 @dataclass(frozen=True)
@@ -67,7 +64,7 @@ def parse_nep(path: str, raw: bytes, *, check_schema: bool = True) -> ParsedNEP:
         fm = split_front_matter(text)
         loaded = load_yaml(fm.yaml_text, line_offset=fm.yaml_line - 1)
     except LoadError as err:
-        return ParsedNEP(None, (load_error(path, err),), _safe_text(raw))
+        return ParsedNEP(None, (load_error(path, err),), safe_text(raw))
     data = loaded.data
     if not isinstance(data, dict):
         d = rule("schema-type").at(path, (2, 1), "front matter must be a mapping of keys to values",
@@ -86,12 +83,6 @@ def parse_nep_loaded(path: str, raw: bytes, data: Mapping[str, Any], positions: 
     text = decode(raw)
     fm = split_front_matter(text)
     return ParsedNEP(build_proposal(path, data, positions, fm.body, fm.body_line, text), (), text)
-
-
-def _safe_text(raw: bytes) -> str | None:
-    if len(raw) > (1 << 20):
-        return None
-    return raw.decode("utf-8", errors="replace")
 
 
 def _int(v: Any) -> int | None:
@@ -318,22 +309,13 @@ def parse_vote(path: str, raw: bytes) -> ParsedVote:
             fast = None
         if fast is not None:
             return ParsedVote(fast, (), None, None)
-    try:
-        text = decode(raw)
-        loaded = load_yaml(text)
-    except LoadError as err:
-        return ParsedVote(None, (load_error(path, err),), _safe_text(raw), None)
-    data = loaded.data
-    if not isinstance(data, dict):
-        d = rule("vote-malformed").at(path, (1, 1), "a vote file must be a mapping",
-                                      "create vote files with `nep vote`")
-        return ParsedVote(None, (d,), text, loaded.positions)
-    diags = schemas.check("vote", data, loaded.positions, path)
-    if diags:
-        return ParsedVote(None, tuple(diags), text, loaded.positions)
+    m = load_mapping(path, raw, "vote",
+                     ("vote-malformed", "a vote file must be a mapping", "create vote files with `nep vote`"))
+    if m.data is None:
+        return ParsedVote(None, m.diagnostics, m.text, m.positions)
     from tooling.core.votes import vote_from_mapping
 
-    return ParsedVote(vote_from_mapping(data, path), (), text, loaded.positions)
+    return ParsedVote(vote_from_mapping(m.data, path), (), m.text, m.positions)
 
 
 # --------------------------------------------------------------------------
@@ -352,18 +334,12 @@ class ParsedControl:
 def parse_control(kind: str, path: str, raw: bytes, limit: int) -> ParsedControl:
     """Decode, load and schema-check ``governance`` or ``ledger`` bytes (``kind`` is the schema's name)."""
     invalid = "governance-invalid" if kind == "governance" else "ledger-invalid"
-    try:
-        text = decode(raw, limit)
-        loaded = load_yaml(text)
-    except LoadError as err:
-        return ParsedControl(None, (load_error(path, err),), _safe_text(raw))
-    if not isinstance(loaded.data, dict):
-        what = "governance.yaml must be a mapping" if kind == "governance" else \
-            "the ledger must be a mapping {entries: [...]}"
-        return ParsedControl(None, (rule(invalid).at(path, (1, 1), what),), text)
-    diags = schemas.check(kind, loaded.data, loaded.positions, path)
-    if diags:
-        return ParsedControl(None, tuple(diags), text)
+    what = "governance.yaml must be a mapping" if kind == "governance" else \
+        "the ledger must be a mapping {entries: [...]}"
+    loaded = load_mapping(path, raw, kind, (invalid, what, None), limit)
+    if loaded.data is None or loaded.positions is None:
+        return ParsedControl(None, loaded.diagnostics, loaded.text)
+    text, diags = loaded.text, []
     if kind == "ledger":
         for i, e in enumerate(loaded.data["entries"]):
             for key in ("since", "locked_until"):

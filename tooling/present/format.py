@@ -32,6 +32,7 @@ from typing import Any, Mapping
 
 from tooling.core.instants import MAX_INSTANT, format_date, format_instant
 from tooling.core.model import DAY, HOUR
+from tooling.core.numbers import decimal_str
 
 __all__ = [
     "MAX_INSTANT",
@@ -49,22 +50,6 @@ __all__ = [
 ]
 
 NO_VALUE = "—"
-
-
-def decimal_str(d: Decimal | int) -> str:
-    """Exact decimal text without exponent, trailing zeros trimmed: "1500.25", "0", "0.0000001"."""
-    if isinstance(d, bool) or not isinstance(d, (Decimal, int)):
-        raise TypeError(f"not a decimal amount: {d!r}")
-    d = Decimal(d)
-    if not d.is_finite():
-        raise ValueError(f"not a finite amount: {d}")
-    if d.is_zero():
-        return "0"  # also for -0 and 0E-8
-    # format(..., "f") is exact; normalize() is not (it rounds to the context precision).
-    text = format(d, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text
 
 
 def amount_text(d: Decimal | int) -> str:

@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from tooling.parse import schemas
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.instants import parse_instant
 from tooling.core.model import Governance, Proposal, Rewards, StakeEntry, Track
@@ -22,13 +21,13 @@ from tooling.parse.proposals import (
     VOTE_PATH,
     ParsedNEP,
     ParsedVote,
-    load_error,
+    parse_control,
     parse_nep,
     parse_nep_loaded,
     parse_vote,
 )
 from tooling.core.catalog import rule
-from tooling.parse.yamlio import MAX_FILE_BYTES, LoadError, decode, load_yaml
+from tooling.parse.yamlio import MAX_FILE_BYTES, LoadError, decode
 
 if TYPE_CHECKING:  # pragma: no cover
     from tooling.shell.objcache import ObjectCache
@@ -125,20 +124,13 @@ def governance_from_bytes(
     if len(raw) > MAX_FILE_BYTES:
         return None, [rule("file-too-large").at(rel, (1, 1), f"file is {len(raw):,} bytes; the limit is "
                                                 f"{MAX_FILE_BYTES:,} bytes")], None
-    try:
-        text = decode(raw)
-        loaded = load_yaml(text)
-    except LoadError as err:
-        return None, [load_error(rel, err)], raw.decode("utf-8", "replace")
-    if not isinstance(loaded.data, dict):
-        return None, [rule("governance-invalid").at(rel, (1, 1), "governance.yaml must be a mapping")], text
-    diags = schemas.check("governance", loaded.data, loaded.positions, rel)
-    if diags:
-        return None, diags, text
-    value = governance_from_mapping(loaded.data)
+    parsed = parse_control("governance", rel, raw, MAX_FILE_BYTES)
+    if parsed.data is None:
+        return None, list(parsed.diagnostics), parsed.text
+    value = governance_from_mapping(parsed.data)
     if objects is not None and blob is not None:
-        objects.remember_governance(blob, loaded.data)
-    return value, [], text
+        objects.remember_governance(blob, parsed.data)
+    return value, [], parsed.text
 
 
 def governance_from_mapping(d: dict[str, Any]) -> Governance:
@@ -195,29 +187,11 @@ def ledger_from_bytes(
     if len(raw) > MAX_LEDGER_BYTES:
         return None, [rule("file-too-large").at(rel, (1, 1), f"file is {len(raw):,} bytes; the limit is "
                                                 f"{MAX_LEDGER_BYTES:,} bytes")], None
-    try:
-        text = decode(raw, MAX_LEDGER_BYTES)
-        loaded = load_yaml(text)
-    except LoadError as err:
-        return None, [load_error(rel, err)], raw.decode("utf-8", "replace")
-    if not isinstance(loaded.data, dict):
-        return None, [rule("ledger-invalid").at(rel, (1, 1), "the ledger must be a mapping {entries: [...]}")], text
-    diags = schemas.check("ledger", loaded.data, loaded.positions, rel)
-    if diags:
-        return None, diags, text
-    entries = []
-    for i, e in enumerate(loaded.data["entries"]):
-        instants = {}
-        for key in ("since", "locked_until"):
-            try:
-                instants[key] = parse_instant(e[key])
-            except ValueError as exc:
-                diags.append(rule("ledger-invalid").at(rel, loaded.positions.at(("entries", i, key)), str(exc)))
-        if len(instants) == 2:
-            entries.append(StakeEntry(e["node"], Decimal(e["amount"]), instants["since"], instants["locked_until"]))
-    if diags:
-        return None, diags, text
-    return tuple(entries), diags, text
+    parsed = parse_control("ledger", rel, raw, MAX_LEDGER_BYTES)  # its instants are checked there
+    if parsed.data is None:
+        return None, list(parsed.diagnostics), parsed.text
+    return tuple(StakeEntry(e["node"], Decimal(e["amount"]), parse_instant(e["since"]), parse_instant(e["locked_until"]))
+                 for e in parsed.data["entries"]), [], parsed.text
 
 
 def list_files(root: Path, folder: str) -> list[str]:

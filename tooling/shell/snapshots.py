@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Mapping
 from tooling.core.catalog import rule
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.inputs import Version, Versions
-from tooling.core.instants import format_instant
+from tooling.core.instants import MAX_INSTANT, format_instant
 from tooling.core.model import Governance, NEPStatus, Proposal, StakeEntry
 from tooling.parse.proposals import parse_nep
 from tooling.shell.git import read_blobs
@@ -33,7 +33,8 @@ from tooling.shell.repository import Repository, governance_from_bytes, ledger_f
 if TYPE_CHECKING:  # pragma: no cover
     from tooling.shell.objcache import ObjectCache
 
-FAR_FUTURE = 253402300799
+#: Every version ever committed is "as of" the last instant a file can write.
+FAR_FUTURE = MAX_INSTANT
 #: A NEP file's status that means it has been submitted (T0 is the first commit with one of these).
 SUBMITTED_STATUSES = frozenset(s.value for s in NEPStatus if s not in (NEPStatus.DRAFT, NEPStatus.WITHDRAWN))
 _BOT_KEYS = ("status:", "submitted:", "resolution:", "activated:")

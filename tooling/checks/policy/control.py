@@ -19,6 +19,7 @@ from tooling.checks.policy.snapshot import GOVERNANCE, LEDGER, governance_of, le
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.instants import format_instant
 from tooling.core.model import Governance, StakeEntry
+from tooling.core.numbers import decimal_str
 from tooling.core.stakes import stake
 
 
@@ -73,16 +74,8 @@ _ABSENT = _Absent()
 
 def _show(v: Any) -> str:
     if isinstance(v, Decimal):
-        return _amount(v)
+        return decimal_str(v)
     return repr(v) if not isinstance(v, _Absent) else "(absent)"
-
-
-def _amount(d: Decimal) -> str:
-    """An exact decimal without exponent or trailing zeros."""
-    text = format(d, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return text or "0"
 
 
 def ledger_findings(base_raw: bytes | None, head_raw: bytes | None, as_of: int) -> list[Diagnostic]:
@@ -107,7 +100,7 @@ def ledger_findings(base_raw: bytes | None, head_raw: bytes | None, as_of: int) 
         delta = later - now
         sign = "+" if delta > 0 else ("-" if delta < 0 else "±")
         note = "" if delta else " (entries changed: stake at other instants differs)"
-        rows.append(f"{node}: {_amount(now)} -> {_amount(later)} ({sign}{_amount(abs(delta))}){note}")
+        rows.append(f"{node}: {decimal_str(now)} -> {decimal_str(later)} ({sign}{decimal_str(abs(delta))}){note}")
     if not rows:
         return []  # comments or layout only: the outside-layout notice is enough
     return [r("pr-ledger-change").at(

@@ -6,7 +6,7 @@ import re
 from typing import Sequence
 
 from tooling.core.diagnostics import Diagnostic
-from tooling.core.model import AUTHOR_STATUSES, Proposal
+from tooling.core.model import AUTHOR_STATUSES, NEPStatus, Proposal
 from tooling.checks.rules.context import Context
 from tooling.core.catalog import rule
 
@@ -79,7 +79,7 @@ def check_all(proposals: Sequence[Proposal], ctx: Context) -> list[Diagnostic]:
             else:
                 target = ctx.by_number[ref][0]
                 status = ctx.status_of(target)
-                if status is not None and str(status) != "rejected":
+                if status is not None and str(status) != NEPStatus.REJECTED:
                     out.append(rule("resubmission-not-rejected").at(
                         p.path, pos, f"resubmission_of names NEP {ref}, whose status is {status}"))
     out += _cycles(proposals, graph)

@@ -7,7 +7,7 @@ from typing import Sequence
 
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.lifecycle import value_in_force, values_equal
-from tooling.core.model import NEPStatus, Proposal
+from tooling.core.model import NEPStatus, Proposal, TrackName
 from tooling.checks.rules.context import Context
 from tooling.core.catalog import rule
 
@@ -60,7 +60,7 @@ def check(p: Proposal, ctx: Context) -> list[Diagnostic]:
             if not track.grace_min_days <= up.grace_period_days <= track.grace_max_days:
                 out.append(rule("grace-out-of-bounds").at(
                     p.path, p.positions.at(("upgrade_path", "grace_period_days")),
-                    f"grace_period_days {up.grace_period_days} is outside the {p.type.track if p.type else 'standard'} "
+                    f"grace_period_days {up.grace_period_days} is outside the {p.type.track if p.type else TrackName.STANDARD} "
                     f"track's {track.grace_min_days} to {track.grace_max_days} days",
                     f"choose {track.grace_min_days} to {track.grace_max_days} days (both inclusive)"))
     out += _check_params(p, ctx)

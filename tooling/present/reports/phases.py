@@ -4,14 +4,14 @@ from __future__ import annotations
 
 
 from tooling.core import timeline as _timeline
-from tooling.core.model import NEPState, Phase
+from tooling.core.model import NEPState, Phase, PhaseState
 from tooling.present.format import format_instant
 
 
 PHASE_NAMES = {phase: phase.value.capitalize() for phase in Phase if phase is not Phase.SUBMITTED}
 
 
-PhaseRow = tuple[str, int | None, int | None, str, str]  # phase, start, end, past|current|future, note
+PhaseRow = tuple[Phase, int | None, int | None, PhaseState, str]  # phase, start, end, state, note
 
 
 def phases(state: NEPState, as_of: int, grace_period_days: int | None) -> list[PhaseRow]:

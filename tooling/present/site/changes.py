@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tooling.core.economics import change, dec
-from tooling.core.model import IMPACT_FIELDS, EconomicImpact, ImpactField, ParameterChange, Proposal
+from tooling.core.model import IMPACT_FIELDS, EconomicImpact, ImpactField, ImpactUnit, ParameterChange, Proposal
 from tooling.present.format import amount_text, percent
 from tooling.present.site.fmt import value_display
 
@@ -117,13 +117,13 @@ def _effect(ei: EconomicImpact, f: ImpactField) -> Effect:
     who, what, rise_gains = _WHO[f.name]
     delta = change(ei, f)
     value = dec(getattr(ei, f.name))
-    if f.unit == "x":
+    if f.unit is ImpactUnit.MULTIPLIER:
         amount = _signed(percent(value - 1, Decimal(1)))
-    elif f.unit == "%":
+    elif f.unit is ImpactUnit.PERCENT:
         amount = _signed(percent(value, Decimal(100)))
-    elif f.unit == "NEURO":
+    elif f.unit is ImpactUnit.NEURO:
         amount = f"{amount_text(value)} NEURO"
-    elif f.unit == "delta":
+    elif f.unit is ImpactUnit.DELTA:
         amount = ("+" if delta > 0 else "") + value_display(getattr(ei, f.name))
     else:
         amount = ("+" if delta > 0 else "") + f"{value_display(getattr(ei, f.name))} {f.unit}"

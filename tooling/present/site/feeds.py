@@ -45,7 +45,7 @@ def status_events(views: Sequence[NepView], as_of: int) -> list[FeedEvent]:
             if s.outcome is Outcome.APPROVED:
                 summary = f"Approved; activates at {format_instant(s.activates_at)}."
             else:
-                summary = f"Rejected ({s.reason.value if s.reason else 'rejected'})."
+                summary = f"Rejected ({s.reason.value if s.reason else Outcome.REJECTED.value})."
             add(s.decided_at, "decided", f"{name} — {s.outcome.value}", summary)
         add(s.activated, "activated", f"{name} — activated", "Now in force.")
         add(s.withdrawn_at, "withdrawn", f"{name} — withdrawn", "Withdrawn by its authors.")

@@ -8,7 +8,8 @@ from typing import Any, Mapping
 
 from tooling.core import timeline as _timeline
 from tooling.core.economics import change, describe_field
-from tooling.core.model import IMPACT_FIELDS, EconomicImpact, NEPState, Outcome, Proposal, Tally, VoteCode
+from tooling.core.model import IMPACT_FIELDS, EconomicImpact, NEPState, Outcome, PhaseState, Proposal, Tally, VoteCode
+from tooling.core.model import Phase as PhaseKey
 from tooling.present.site.changes import ChangeSummary
 from tooling.present.format import percent_value
 from tooling.present.site.fmt import value_display
@@ -100,7 +101,7 @@ class Phase:
     name: str
     start: int | None
     end: int | None
-    state: str  # past | current | future
+    state: PhaseState
     note: str = ""
 
 
@@ -109,15 +110,15 @@ _PHASE_NAMES = {key: key.capitalize() for key in _timeline.KEYS}
 
 def _site_phase(ph: _timeline.Phase, s: NEPState) -> Phase | None:
     """The page's view of one phase, or None where the page folds it into another."""
-    if ph.key == "decision" and s.outcome is Outcome.REJECTED:
+    if ph.key is PhaseKey.DECISION and s.outcome is Outcome.REJECTED:
         return None  # the Rejected phase carries the instant and the reason
-    if ph.projected and ph.key == "scheduled":
+    if ph.projected and ph.key is PhaseKey.SCHEDULED:
         return None  # the Activation note names the grace period
-    if ph.projected and ph.key == "active" and ph.start is None:
+    if ph.projected and ph.key is PhaseKey.ACTIVE and ph.start is None:
         return None  # an activation that cannot be dated yet is not listed
-    if ph.key == "decision" and s.outcome is Outcome.APPROVED:
+    if ph.key is PhaseKey.DECISION and s.outcome is Outcome.APPROVED:
         name, note = "Approved", ""
-    elif ph.projected and ph.key == "active":
+    elif ph.projected and ph.key is PhaseKey.ACTIVE:
         name, note = "Activation", ph.note
     else:
         name, note = _PHASE_NAMES[ph.key], ph.note

@@ -6,7 +6,9 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, Sequence
+
+from tooling.core.diagnostics import Diagnostic
 
 from tooling.present.site.model import SiteInput
 from tooling.present.site.render import render_site
@@ -68,17 +70,23 @@ def write_site(files: Mapping[str, bytes], out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: str = "") -> int:
+def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: str = "",
+          warn: Callable[[Sequence[Diagnostic], Mapping[str, str]], None] | None = None) -> int:
     """``nep site build``: read the repository at ``as_of``, render, write; returns the number of files.
 
     Proposals the lifecycle cannot evaluate (invalid type or number) are left
     out, as ``nep status`` leaves them out; ``nep validate`` reports them.
+    ``warn`` receives what the reader should know that the site cannot show
+    (vote files whose name is not UTF-8) with the files' texts.
     """
+    from tooling.checks.names import non_utf8_vote_files
     from tooling.shell.evaluate import evaluate, gather
 
     from tooling.present.site.delegates import delegates_at
 
     world = gather(Path(root))
+    if warn is not None and (unreadable := non_utf8_vote_files(world)):
+        warn(unreadable, world.repo.sources)
     ev = evaluate(world, as_of)
     world.save_caches()
     delegates = delegates_at(world, as_of)
