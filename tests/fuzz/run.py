@@ -6,7 +6,7 @@ A crash is an exception escaping a target (a traceback), a broken oracle, or
 an input that exceeds the resource limits: more than HANG_CPU_SECONDS of CPU
 for one input (a hang) or more than the address-space limit (MemoryError).
 Each is stored once per place it breaks, as ``<target>--<what broke>.bin``
-with the traceback beside it in ``.txt``; tests/test_hostile_corpus.py
+with the traceback beside it in ``.txt``; tests/checks/test_hostile_corpus.py
 replays every stored input, so a fixed crash stays fixed.
 """
 

@@ -9,7 +9,7 @@ gives the same vote.
 
 The targets are plain functions of ``bytes``: `scripts/fuzz` drives them with
 hypothesis strategies (tests/fuzz/strategies.py), and
-tests/test_hostile_corpus.py replays every stored crash through them.
+tests/checks/test_hostile_corpus.py replays every stored crash through them.
 """
 
 from __future__ import annotations

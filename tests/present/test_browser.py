@@ -106,7 +106,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _bench_module() -> object:
-    path = Path(__file__).resolve().parent.parent / "benchmarks" / "bench_site.py"
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_site.py"
     spec = importlib.util.spec_from_file_location("bench_site", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -133,7 +133,7 @@ def served_big(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def shots_dir() -> Path:
-    d = Path(os.environ.get("NEP_SCREENSHOTS") or Path(__file__).resolve().parent / "screenshots")
+    d = Path(os.environ.get("NEP_SCREENSHOTS") or Path(__file__).resolve().parents[1] / "screenshots")
     d.mkdir(parents=True, exist_ok=True)
     (d / ".gitignore").write_text("*\n", encoding="utf-8")
     return d

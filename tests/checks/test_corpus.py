@@ -15,7 +15,7 @@ import pytest
 from helpers import example_repo
 from tooling.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus" / "eips" / "neps"
 
 

@@ -32,7 +32,7 @@ from tooling.parse.delegations import judged_history, parse_delegation, versions
 
 from helpers import high_s_twin
 
-VECTOR_FILE = Path(__file__).resolve().parents[2] / "shared" / "vectors" / "delegation.json"
+VECTOR_FILE = Path(__file__).resolve().parents[3] / "shared" / "vectors" / "delegation.json"
 
 NET = "neuroshard-mainnet"
 T = 1_768_000_000

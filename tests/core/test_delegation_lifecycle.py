@@ -9,7 +9,7 @@ from tooling.core.delegation import DelegationVersion, judge_versions, sign_dele
 from tooling.core.lifecycle import compute_states
 from tooling.core.model import NEPType
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def b_delegates_to_a() -> dict:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "tooling"
+PACKAGE = Path(__file__).resolve().parents[2] / "tooling"
 
 #: Lowest first; a module may import its own layer and the layers before it.
 LAYERS = ("crypto", "core", "parse", "shell", "checks", "present", "app", "bench", "cli")

@@ -913,7 +913,7 @@ def test_write_site_creates_parents_and_refuses_unsafe_paths(tmp_path: Path) -> 
 # --------------------------------------------------------------------------
 # The EIP-derived corpus (shared/corpus/eips): real Markdown at scale renders and stays inert
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "eips" / "neps"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "eips" / "neps"
 
 
 def corpus_proposal(path: Path) -> Proposal:
@@ -976,7 +976,7 @@ def test_corpus_renders() -> None:
 # --------------------------------------------------------------------------
 # The shell behind `nep site build`, on a copy of the example repository
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.skipif(not (REPO / "governance.yaml").is_file(), reason="no example repository")
@@ -1008,7 +1008,7 @@ def test_site_build_never_replaces_a_folder_it_did_not_build(tmp_path, capsys):
 
     from tooling.cli import main as nep
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     repo = tmp_path / "repo"
     repo.mkdir()
     for name in ("governance.yaml", "neps", "stakes"):

@@ -19,7 +19,7 @@ from tests.gitrepo import GitRepo
 from tooling.cli import main
 from tooling.core.instants import parse_instant
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 DAY = 86_400
 
 
@@ -121,7 +121,7 @@ def test_init_workflow_templates_stay_in_step_with_the_repository_workflows():
 
 
 def test_init_workflows_pass_actionlint(tmp_path, capsys):
-    from tests.test_workflows import _actionlint
+    from helpers import actionlint_binary as _actionlint
     import subprocess
 
     binary = _actionlint()

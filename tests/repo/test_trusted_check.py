@@ -18,7 +18,7 @@ import yaml
 from gitrepo import GitRepo
 from nepfixtures import VS, content_hash, genesis, nep_cli, nep_text, vote_file
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NEP1 = nep_text(1, status="review")
 SABOTAGE = '"""A pull request\'s own check-pr."""\n\n\ndef check_pr(*args, **kwargs):\n    return None\n'
 

@@ -31,7 +31,7 @@ from tooling.core.model import (
 from tooling.core import catalog
 from tooling.parse.schemas import KINDS, schema_dir
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"
 
 

@@ -13,7 +13,7 @@ from tooling.cli import main
 
 from helpers import example_repo
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture()

@@ -9,7 +9,7 @@ import pytest
 
 from tooling.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _diagnostics(capsys, repo: Path, at: str, *paths: str) -> tuple[int, list[dict]]:

@@ -11,7 +11,7 @@ from tests.gitrepo import GitRepo
 from helpers import initialised_repo, run_nep
 from tooling.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 AT = "2026-12-01T00:00:00Z"
 
 

@@ -16,7 +16,7 @@ import yaml
 from helpers import initialised_repo, run_nep
 from tooling.cli import build_parser, main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 nep = run_nep

@@ -43,7 +43,7 @@ from tooling.core import votes as votes_mod
 from tooling.cli import main
 from tooling.core.instants import format_instant
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 DAY = 86_400
 HOUR = 3_600

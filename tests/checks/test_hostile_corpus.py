@@ -30,7 +30,7 @@ from fuzz.targets import TARGETS
 from gitrepo import GitRepo
 from nepfixtures import nep_cli
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT / "tests" / "corpus"
 MANIFEST: dict[str, dict] = json.loads((CORPUS / "MANIFEST.json").read_text(encoding="utf-8"))
 WORKERS = 2

@@ -26,8 +26,8 @@ from helpers import write_files
 from tooling.cli import main
 from tooling.shell.repository import load_repository
 
-ROOT = Path(__file__).resolve().parents[1]
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "vectors" / "interop.json"
+ROOT = Path(__file__).resolve().parents[2]
+VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vectors" / "interop.json"
 
 GOVERNANCE = """\
 network: {network}
@@ -95,7 +95,7 @@ def printed_field(out: str, name: str) -> str:
 
 def vote_args(repo: Path, key: Path, *extra: str, nep: str = "1", choice: str = "yes") -> list[str]:
     # The interop NEP is not in voting here (no history, no stake): these tests are about the signed
-    # file, so they --force past the refusal that tests/test_voters.py covers.
+    # file, so they --force past the refusal that tests/app/test_voters.py covers.
     return ["vote", nep, choice, "--key", str(key), "--repo", str(repo), "--force", *extra]
 
 

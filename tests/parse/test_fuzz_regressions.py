@@ -1,6 +1,6 @@
 """Inputs the fuzzer (scripts/fuzz) found crashing, each pinned with the finding it must produce instead.
 
-The raw crashing inputs are replayed by tests/test_hostile_corpus.py; here
+The raw crashing inputs are replayed by tests/checks/test_hostile_corpus.py; here
 each bug has a readable test named for what broke.
 """
 
@@ -14,7 +14,7 @@ from tooling.parse import proposals
 from tooling.parse.proposals import parse_nep, parse_vote
 from tooling.parse.yamlio import LoadError, load_yaml
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("text", ["!!float nep: 1\n", "a: !!float x\n", "a: !!float ''\n", "a: !!float 1_0\n"])

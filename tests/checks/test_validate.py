@@ -25,7 +25,7 @@ from tooling.core.catalog import BY_CODE, RULES
 
 from helpers import example_repo, write_files
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "broken"
 EXPECTED: dict[str, list[list]] = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
 

@@ -1,6 +1,6 @@
 """The site answers a token holder's first questions: where a NEP stands, what it changes, for whom, and when.
 
-Built from the same example input as tests/test_site.py (one NEP in each
+Built from the same example input as tests/present/test_site.py (one NEP in each
 status at AS_OF): banners by status, the plain-language change summary,
 pictures, the protocol page and its JSON, acting (vote command, repository
 links, calendar reminders, feed links) and reading (titles, task lists).
@@ -281,7 +281,7 @@ def test_new_pages_are_deterministic() -> None:
 # --------------------------------------------------------------------------
 # `nep site build --repo-url` on a copy of the example repository
 
-EXAMPLE = Path(__file__).resolve().parents[1]
+EXAMPLE = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.skipif(not (EXAMPLE / "governance.yaml").is_file(), reason="no example repository")

@@ -14,7 +14,7 @@ import yaml
 from tooling.core import votes
 from tooling.core.model import VOTE_DOMAIN, Choice, Vote
 
-VECTORS = Path(__file__).resolve().parents[2] / "shared" / "vectors" / "interop.json"
+VECTORS = Path(__file__).resolve().parents[3] / "shared" / "vectors" / "interop.json"
 
 
 @pytest.fixture(scope="module")
