@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any, Collection
+
+if TYPE_CHECKING:
+    from tooling.shell.evaluate import Evaluation
 
 from tooling.cli.common import EXIT_OK, Failure, as_of, command, emit, render_diags, world
 
@@ -30,7 +33,7 @@ def _json(doc: Any) -> None:
     emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
-def _evaluation(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _evaluation(args: argparse.Namespace) -> Evaluation:
     """Evaluate, and tell the user on stderr about invalid input versions and bot fields history contradicts.
 
     The warnings go to stderr so that the JSON on stdout keeps its shape (SPEC 2: the commands still
@@ -47,7 +50,7 @@ def _evaluation(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     return ev
 
 
-def _exit(ev, neps=None) -> int:  # type: ignore[no-untyped-def]
+def _exit(ev: Evaluation, neps: Collection[int] | None = None) -> int:
     """Exit 1 when a NEP the output speaks about had no valid ledger or governance version (SPEC 2)."""
     bad = ev.invalid_input
     if neps is not None:
