@@ -217,6 +217,16 @@ def test_base_nep_of_the_fixtures_is_valid(tmp_path, capsys, monkeypatch):
     assert (rc, json.loads(out)["diagnostics"]) == (0, [])
 
 
+@pytest.mark.parametrize("created,ok", [("2026-02-28", True), ("2028-02-29", True), ("2026-02-29", False),
+                                        ("2026-02-30", False), ("2026-04-31", False)])
+def test_created_must_be_a_calendar_date(created, ok, tmp_path, capsys, monkeypatch):
+    text = VALID_NEP5.replace('created: "2026-11-25"', f'created: "{created}"')
+    repo = make_repo(tmp_path / "r", {"neps/nep-0005.md": text})
+    rc, out, _ = validate(repo, capsys=capsys, monkeypatch=monkeypatch)
+    found = [(d["code"], d["line"]) for d in json.loads(out)["diagnostics"]]
+    assert (rc, found) == ((0, []) if ok else (1, [("NEP203", 10)]))
+
+
 def test_base_nep_content_hash_is_the_one_the_vote_fixtures_sign():
     from tooling.parse.proposals import parse_nep
 

@@ -15,6 +15,19 @@ _NEP_FILE = re.compile(r"^neps/nep-([0-9]{4,})\.md\Z")
 _BAD_CHARS = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+_DATE_SHAPE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+
+
+def _real_date(text: str) -> bool:
+    from datetime import date
+
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def bad_text(value: str) -> re.Match | None:
     return _BAD_CHARS.search(value)
 
@@ -40,6 +53,12 @@ def check(p: Proposal, ctx: Context) -> list[Diagnostic]:
                 out.append(rule("text-control-chars").at(
                     p.path, p.positions.at(path),
                     f"{'.'.join(map(str, path))} contains the invisible character U+{ord(bad.group()):04X}"))
+    created = fm.get("created")
+    if isinstance(created, str) and _DATE_SHAPE.match(created) and not _real_date(created):
+        # The schema's pattern admits 2026-02-30; the calendar does not.
+        out.append(rule("schema-value").at(
+            p.path, p.positions.at(("created",)), f"created: {created} is not a date of the calendar",
+            "write the real date of the first draft, YYYY-MM-DD"))
     if p.status is not None and p.status not in AUTHOR_STATUSES and p.submitted is None:
         out.append(rule("status-not-authored").at(
             p.path, p.positions.at(("status",)),
