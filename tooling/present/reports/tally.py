@@ -30,7 +30,8 @@ from tooling.present.reports.common import (
 )
 
 
-def _vote_entry(v: VoteResult) -> dict[str, Any]:
+def vote_json(v: VoteResult) -> dict[str, Any]:
+    """One vote as `nep tally --format json` and the site's API print it (SPEC 9, 11)."""
     return {
         "voter": v.voter,
         "choice": v.choice,
@@ -107,7 +108,7 @@ def tally_json(tally: Tally | None, state: NEPState, as_of: int) -> dict:
         "decided_at": format_instant(tally.decided_at),
         "delegation": tally.delegation,
         "counts": _counts(tally),
-        "votes": [_vote_entry(v) for v in tally.votes],
+        "votes": [vote_json(v) for v in tally.votes],
     }
 
 

@@ -8,6 +8,7 @@ from typing import Any, Iterable
 
 from tooling.core.model import IMPACT_FIELDS, NEPState, Proposal, Tally, VoteCode, VoteResult
 from tooling.present.format import decimal_str, format_instant, jsonable, scaled
+from tooling.present.reports.tally import vote_json
 from tooling.present.site.model import api_name, page_name
 
 
@@ -51,23 +52,8 @@ def tally_summary(t: Tally) -> dict[str, Any]:
 
 
 def votes_json(t: Tally) -> list[dict[str, Any]]:
-    return [
-        {
-            "voter": v.voter,
-            "path": v.path,
-            "choice": v.choice,
-            "weight": decimal_str(v.weight),
-            "own_weight": decimal_str(v.own_weight),
-            "delegated_weight": decimal_str(v.delegated_weight),
-            "delegators": list(v.delegators),
-            "counted": v.counted,
-            "code": None if v.code is None else v.code.value,
-            "timestamp": format_instant(v.timestamp),
-            "included_at": format_instant(v.included_at),
-            "reason": v.reason,
-        }
-        for v in sorted_votes(t)
-    ]
+    # The CLI's entry, without the parser's error text (the site's API never carried it).
+    return [{k: value for k, value in vote_json(v).items() if k != "error"} for v in sorted_votes(t)]
 
 
 def nep_json(
