@@ -30,9 +30,12 @@ from tooling.present.reports.common import (
 )
 
 
-def vote_json(v: VoteResult) -> dict[str, Any]:
-    """One vote as `nep tally --format json` and the site's API print it (SPEC 9, 11)."""
-    return {
+def vote_json(v: VoteResult, *, parse_error: bool = True) -> dict[str, Any]:
+    """One vote as `nep tally --format json` and the site's API print it (SPEC 9, 11).
+
+    ``parse_error``: include the parser's error text (the CLI does; the site's API never carried it).
+    """
+    entry = {
         "voter": v.voter,
         "choice": v.choice,
         "weight": decimal_str(v.weight),
@@ -45,8 +48,8 @@ def vote_json(v: VoteResult) -> dict[str, Any]:
         "included_at": format_instant(v.included_at),
         "reason": v.reason,
         "path": v.path,
-        "error": v.error,
     }
+    return {**entry, "error": v.error} if parse_error else entry
 
 
 def _counts(tally: Tally | None) -> dict[str, int]:

@@ -52,8 +52,7 @@ def tally_summary(t: Tally) -> dict[str, Any]:
 
 
 def votes_json(t: Tally) -> list[dict[str, Any]]:
-    # The CLI's entry, without the parser's error text (the site's API never carried it).
-    return [{k: value for k, value in vote_json(v).items() if k != "error"} for v in sorted_votes(t)]
+    return [vote_json(v, parse_error=False) for v in sorted_votes(t)]
 
 
 def nep_json(
