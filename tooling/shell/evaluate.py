@@ -51,6 +51,8 @@ class World:
     objects: Any = None
     #: Tallies by a digest of their inputs (``shell.tallycache``); None when caches are off.
     tallies: Any = None
+    #: Vote findings by a digest of their inputs (``shell.findcache``); None when caches are off.
+    findings: Any = None
     #: Delegation files (SPEC 11): path -> judged versions along history; empty outside git.
     delegations: Mapping[str, tuple[JudgedVersion, ...]] = field(default_factory=dict)
     _folders: dict[str, list[str]] | None = None
@@ -92,7 +94,7 @@ class World:
                 self.signatures.save()
             except OSError:
                 pass
-        for cache in (self.objects, self.tallies):
+        for cache in (self.objects, self.tallies, self.findings):
             if cache is not None:
                 try:
                     cache.save()
@@ -140,8 +142,13 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
         from tooling.shell.tallycache import TallyCache
 
         tallies = TallyCache(cache_dir, root if git else None)
+    findings = None
+    if cache_dir is not None:
+        from tooling.shell.findcache import FindingsMemo
+
+        findings = FindingsMemo(cache_dir, root if git else None)
     world = World(repo, history, in_git, None, signatures=signatures, snapshots=snapshots, objects=objects,
-                  tallies=tallies, staged=staged)
+                  tallies=tallies, findings=findings, staged=staged)
     if in_git:
         from tooling.shell.delegations import read_delegations
 
@@ -216,26 +223,28 @@ def vote_files_for(world: World, nep: int, as_of: int) -> Deferred[VoteFile]:
             out.append(VoteFile(path, parsed.vote, included, error))
         return tuple(out)
 
-    return Deferred(load, key=_folder_key(world, nep, folder, as_of))
+    return Deferred(load, key=folder_key(world, nep, as_of)[0])
 
 
-def _folder_key(world: World, nep: int, folder: str, as_of: int) -> str | None:
-    """A digest of everything ``vote_files_for`` reads for the folder, or None where it cannot be named so.
+def folder_key(world: World, nep: int, as_of: int) -> tuple[str | None, bool]:
+    """A digest of everything ``vote_files_for`` reads for NEP ``nep``'s folder (None where it cannot be named
+    so), and whether any work-tree file there is not its HEAD version.
 
     From ``as_of`` at or after the folder's last event, history's part is its chained digest (paths, inclusion
     clocks, first blobs). The work tree matters only for files history has not included; every work-tree vote
     file that is not byte for byte its HEAD version (not clean in git's index, or staged) is named by path
     and blob id. Naming more than needed only costs a memo miss, never a wrong answer.
     """
+    folder = f"votes/nep-{nep:04d}/"
     clean, staged = world.repo.index_clean, world.staged
     if not world.git or clean is None or staged is None or world.history.head is None:
-        return None
+        return None, True
     summary = world.history.vote_folder(folder)
     if summary is not None and as_of < summary[1]:
-        return None
+        return None, True
     extra = [(p, world.repo.vote_blobs.get(p)) for p in world.vote_paths(folder) if p not in clean or p in staged]
     named = ("votes", nep, summary[0] if summary else None, sorted(extra, key=lambda e: e[0]))
-    return hashlib.sha256(repr(named).encode("utf-8", "surrogatepass")).hexdigest()
+    return hashlib.sha256(repr(named).encode("utf-8", "surrogatepass")).hexdigest(), bool(extra)
 
 
 def _committed_status(world: World, p: Proposal, as_of: int) -> NEPStatus | None:

@@ -11,7 +11,7 @@ import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.instants import parse_instant
@@ -76,8 +76,11 @@ class DiskVotes(Mapping[str, ParsedVote]):
     """
 
     def __init__(self, root: Path, objects: ObjectCache | None, sources: dict[str, str],
-                 diags: list[Diagnostic]) -> None:
+                 diags: list[Diagnostic], read: Callable[[str, str], bytes | None] | None = None) -> None:
+        """``read(path, blob)``: the bytes of a deferred file (default: the work-tree file, as the loader reads it);
+        None if it is gone."""
         self._root, self._objects, self._sources, self._diags = root, objects, sources, diags
+        self._read = read or (lambda rel, blob: _read_regular(self._root / rel, rel, self._diags))
         self._order: list[str] = []
         self._parsed: dict[str, ParsedVote] = {}
         self._deferred: dict[str, str] = {}
@@ -97,7 +100,7 @@ class DiskVotes(Mapping[str, ParsedVote]):
         blob = self._deferred.pop(rel)  # KeyError for a path that is not a vote file here
         parsed = self._objects.vote(rel, blob) if self._objects is not None else None
         if parsed is None:
-            raw = _read_regular(self._root / rel, rel, self._diags)
+            raw = self._read(rel, blob)
             if raw is None:  # gone (or no longer a file) since it was listed: as if never listed
                 self._order.remove(rel)
                 raise KeyError(rel)

@@ -130,7 +130,7 @@ class TallyCache:
                 decoded = _rows(body)
                 return decoded if decoded is not None and len(decoded) == count else tuple(compute().votes)
 
-            return tally_mod.tally_from_rows(nep, Deferred(rows, count=count), snapshot=snapshot, quorum=quorum,
+            return tally_mod.tally_from_rows(nep, Deferred(rows, count=count, key=key), snapshot=snapshot, quorum=quorum,
                                              approval=approval, as_of=as_of, voting_end=voting_end,
                                              delegation=delegation, sums=sums)
         self.misses += 1
