@@ -84,14 +84,28 @@ class DiskVotes(Mapping[str, ParsedVote]):
         self._order: list[str] = []
         self._parsed: dict[str, ParsedVote] = {}
         self._deferred: dict[str, str] = {}
+        self._folders: dict[str, list[str]] = {}
+
+    def _list(self, rel: str) -> None:
+        self._order.append(rel)
+        folder = rel[:rel.rindex("/") + 1]
+        paths = self._folders.get(folder)
+        if paths is None:
+            self._folders[folder] = [rel]
+        else:
+            paths.append(rel)
 
     def add(self, rel: str, parsed: ParsedVote) -> None:
-        self._order.append(rel)
+        self._list(rel)
         self._parsed[rel] = parsed
 
     def defer(self, rel: str, blob: str) -> None:
-        self._order.append(rel)
+        self._list(rel)
         self._deferred[rel] = blob
+
+    def in_folder(self, folder: str) -> list[str]:
+        """The paths listed in ``folder`` ("votes/nep-0001/"), in listing order."""
+        return [p for p in self._folders.get(folder, ()) if p in self._parsed or p in self._deferred]
 
     def __getitem__(self, rel: str) -> ParsedVote:
         found = self._parsed.get(rel)
@@ -103,6 +117,7 @@ class DiskVotes(Mapping[str, ParsedVote]):
             raw = self._read(rel, blob)
             if raw is None:  # gone (or no longer a file) since it was listed: as if never listed
                 self._order.remove(rel)
+                self._folders[rel[:rel.rindex("/") + 1]].remove(rel)
                 raise KeyError(rel)
             parsed = parse_vote(rel, raw)
             if self._objects is not None:
@@ -261,25 +276,34 @@ def ledger_from_bytes(
 
 
 def list_files(root: Path, folder: str) -> list[str]:
-    """Every entry below ``folder`` (repository-relative, '/' separated), links not followed."""
+    """Every entry below ``folder`` (repository-relative, '/' separated), links not followed.
+
+    Files and links are listed; a directory is entered unless it is a link or is named like a NEP or vote
+    file (then it is listed, so the loader reports it as not-a-file instead of passing over it).
+    """
     base = root / folder
     if not base.is_dir() or base.is_symlink():
         return []
-    out = []
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        for name in filenames:
-            out.append(f"{rel_dir}/{name}")
-        for name in dirnames:
-            rel = f"{rel_dir}/{name}"
-            # A link, or a directory named like a NEP or vote file: listed, so the
-            # loader reports it (not-a-file) instead of passing over it.
-            if (Path(dirpath) / name).is_symlink() or classify(rel) in ("nep", "vote"):
+    out: list[str] = []
+    stack = [(os.fspath(base), folder)]
+    while stack:
+        path, rel_dir = stack.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue  # unreadable: as os.walk, passed over
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}"
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
                 out.append(rel)
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if not (Path(dirpath) / d).is_symlink() and classify(f"{rel_dir}/{d}") not in ("nep", "vote")
-        )
+            elif entry.is_symlink() or classify(rel) in ("nep", "vote"):
+                out.append(rel)
+            else:
+                stack.append((entry.path, rel))
     return sorted(out)
 
 
