@@ -240,7 +240,7 @@ def build_proposal(
 # Votes
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedVote:
     vote: Vote | None
     diagnostics: tuple[Diagnostic, ...]  # MALFORMED findings (load or schema)
