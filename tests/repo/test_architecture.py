@@ -202,7 +202,7 @@ ENUM_LITERAL_ALLOWED: dict[tuple[str, str], str] = {
     ("tooling/checks/policy/votes.py", "voter"): "the vote file's `voter` field (a position and a key)",
     ("tooling/checks/validation.py", "voter"): "the vote file's `voter` field a finding points at",
     ("tooling/shell/index.py", "no"): "a git config boolean spelled `no`",
-    ("tooling/shell/evaluate.py", "submitted"): "the front-matter field a history disagreement names",
+    ("tooling/shell/botfields.py", "submitted"): "the front-matter field a history disagreement names",
     ("tooling/checks/delegations.py", "delegator"): "the delegation file's `delegator` field a finding points at",
     ("tooling/checks/policy/delegations.py", "delegator"): "the delegation file's `delegator` field a finding points at",
     ("tooling/cli/common.py", "yes"): "the answer typed at a y/yes confirmation prompt",

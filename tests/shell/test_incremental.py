@@ -106,6 +106,14 @@ def test_warm_runs_after_every_kind_of_change_match_a_cold_run(tmp_path: Path, c
         # History now holds two versions: the first still counts, the work tree's (HEAD's) is broken.
         repo.commit("dee breaks the vote", at=VS + 900)
 
+    def delete_the_broken_vote() -> None:
+        # Its findings must go with it, though the vote that counts (history's first version) stays.
+        path, _ = vote_file("dee", 1, "no", VS + 100, H1)
+        repo.delete(path)
+
+    def stage_the_deletion() -> None:
+        repo.git("add", "-A")
+
     def delete_a_vote() -> None:
         path, _ = vote_file("cy", 1, "abstain", VS + 100, H1)
         repo.delete(path)
@@ -122,7 +130,7 @@ def test_warm_runs_after_every_kind_of_change_match_a_cold_run(tmp_path: Path, c
                               (commit_it, True), (change_ledger, False), (change_governance, False),
                               (unrelated_commit, False),
                               (same_size_edit, False), (break_a_vote, True), (commit_the_broken_vote, False),
-                              (delete_a_vote, False), (commit_the_deletion, False), (vote_in_a_new_folder, False)):
+                              (delete_the_broken_vote, False), (stage_the_deletion, False), (delete_a_vote, False), (commit_the_deletion, False), (vote_in_a_new_folder, False)):
         if change is not None:
             change()
         label = change.__name__ if change is not None else "start"

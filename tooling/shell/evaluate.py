@@ -27,7 +27,9 @@ from tooling.core.deferred import Deferred
 from tooling.core.tally import VoteFile
 from tooling.parse.proposals import VOTE_PATH, ParsedVote, parse_vote
 from tooling.shell.history import EMPTY_HISTORY, History
-from tooling.shell.repository import DiskVotes, Repository, load_repository
+from tooling.shell.botfields import bot_field_findings
+from tooling.shell.diskvotes import DiskVotes
+from tooling.shell.repository import Repository, load_repository
 from tooling.shell.snapshots import FAR_FUTURE, SUBMITTED_STATUSES, Snapshots, governance_versions, read_snapshots
 
 
@@ -61,18 +63,18 @@ class World:
     _deviations: dict[str, list[str]] | None = None
 
     def deviations(self, folder: str) -> list[str]:
-        """Work-tree vote paths in ``folder`` that may not be their HEAD version: not clean in git's index, or staged.
-
-        Found once for the whole tree with set operations, not path by path per folder.
+        """Vote paths in ``folder`` whose work-tree file may not be its HEAD version: new, changed, deleted (in the
+        work tree or the index) or staged. Found once for the whole tree with set operations.
         """
         if self._deviations is None:
             clean = self.repo.index_clean or {}
-            odd = (set(self.repo.votes) - clean.keys()) | (self.staged or frozenset())
+            odd = (set(self.repo.votes) - clean.keys()) | self.repo.index_unclean | (self.staged or frozenset())
             found: dict[str, list[str]] = {}
             for p in odd:
-                found.setdefault(p[:p.rindex("/") + 1], []).append(p)
+                if p.startswith("votes/"):
+                    found.setdefault(p[:p.rindex("/") + 1], []).append(p)
             self._deviations = found
-        return [p for p in self._deviations.get(folder, ()) if p in self.repo.votes]
+        return self._deviations.get(folder, [])
 
     def committed_vote(self, path: str) -> ParsedVote | None:
         if self.committed_votes is None:
@@ -345,7 +347,7 @@ def evaluate(world: World, as_of: int, *, signature_ok: Callable[[Vote], bool] |
     timeline = Timeline.build(genesis, states, facts, governance if world.snapshots is not None else None)
     diags: list[Diagnostic] = world.snapshots.diagnostics(as_of) if world.snapshots is not None else []
     if world.snapshots is not None and world.snapshots.git:
-        diags += _bot_field_findings(proposals, states, as_of)
+        diags += bot_field_findings(proposals, states, as_of)
     return Evaluation(as_of, states, facts, proposals, timeline, tuple(diags))
 
 
@@ -374,33 +376,6 @@ def _content_at_voting_start(
                       target_version=up.target_version if up else "")
         if new != facts[n]:
             out[n] = new
-    return out
-
-
-def _bot_field_findings(
-    proposals: Mapping[int, Proposal], states: Mapping[int, NEPState], as_of: int
-) -> list[Diagnostic]:
-    """``history-disagrees``: a written ``submitted``, ``resolution`` or ``activated`` that history contradicts."""
-    out: list[Diagnostic] = []
-    for n, p in proposals.items():
-        st = states.get(n)
-        if st is None:
-            continue
-        found: list[tuple[str, str | None, str | None]] = []
-        if p.submitted is not None and p.submitted != st.submitted:
-            found.append(("submitted", format_instant(p.submitted), format_instant(st.submitted)))
-        res = p.resolution
-        if res is not None and st.outcome is not None and st.decided_at is not None:
-            if res.outcome != st.outcome:
-                found.append(("resolution", str(res.outcome), str(st.outcome)))
-            elif res.decided_at != st.decided_at:
-                found.append(("resolution", format_instant(res.decided_at), format_instant(st.decided_at)))
-        if p.activated is not None and p.activated != st.activated:
-            found.append(("activated", format_instant(p.activated), format_instant(st.activated)))
-        for key, written, computed in found:
-            out.append(rule("history-disagrees").at(
-                p.path, p.positions.at((key,)), f"{p.label}: `{key}` says {written or 'nothing'} but history "
-                f"gives {computed or 'nothing'} as of {format_instant(as_of)}; history decides"))
     return out
 
 

@@ -52,25 +52,35 @@ def clean_blobs(repo: Path, folders: Sequence[str]) -> dict[str, str]:
 
     Empty when git cannot answer or the answer would not be exact (see the module's note); never an error.
     """
+    return index_state(repo, folders)[0]
+
+
+def index_state(repo: Path, folders: Sequence[str]) -> tuple[dict[str, str], frozenset[str]]:
+    """``clean_blobs``, and every other indexed path under ``folders`` (changed, deleted from the work tree,
+    not a regular file, or unmerged): what the work tree may not hold as the index says.
+
+    ({}, empty) when git cannot answer or the answer would not be exact.
+    """
     repo = Path(repo)
     try:
         gdir = gitrun.git_dir(repo)
         if _converting(repo, gdir):
-            return {}
+            return {}, frozenset()
         listed, dirty = gitrun.run_parallel(repo, [
             ["ls-files", "-s", "-z", "--", ".gitattributes", *folders],
             ["diff-files", "--name-only", "-z", "--", *folders],
         ])
     except gitrun.HistoryError:
-        return {}
+        return {}, frozenset()
     text = gitrun.decode_path(listed)
     if _ATTRIBUTES.search(text):
-        return {}  # attributes may convert bytes: no shortcut at all
+        return {}, frozenset()  # attributes may convert bytes: no shortcut at all
     records = _RECORD.findall(text)
     # Every record must be understood; anything else (a SHA-256 id, a format git may change) means no shortcut.
     if len(records) != text.count("\0"):
-        return {}
+        return {}, frozenset()
     changed = set(gitrun.decode_path(dirty).split("\0"))
     # One pass in C over the listing, rather than Python work per file: 100,000 votes are listed on every run.
-    return {path: blob for mode, blob, stage, path in records
-            if stage == "0" and mode in _REGULAR and path not in changed}
+    clean = {path: blob for mode, blob, stage, path in records
+             if stage == "0" and mode in _REGULAR and path not in changed}
+    return clean, frozenset(path for _, _, _, path in records if path not in clean)

@@ -27,6 +27,7 @@ from tooling.parse.proposals import (
     parse_vote,
 )
 from tooling.core.catalog import rule
+from tooling.shell.diskvotes import DiskVotes
 from tooling.parse.yamlio import MAX_FILE_BYTES, LoadError, decode
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -60,101 +61,13 @@ class Repository:
     #: Paths under neps/ and votes/ whose work-tree bytes are their git index entry (``shell.index``); None when
     #: git was not asked (outside git, no cache) or could not answer exactly.
     index_clean: Mapping[str, str] | None = None
+    #: The other indexed paths there (changed or deleted in the work tree, not regular files, unmerged).
+    index_unclean: frozenset[str] = frozenset()
 
     def by_number(self) -> dict[int, list[Proposal]]:
         out: dict[int, list[Proposal]] = {}
         for p in sorted(self.proposals, key=lambda p: p.path):
             out.setdefault(p.nep, []).append(p)
-        return out
-
-
-class DiskVotes(Mapping[str, ParsedVote]):
-    """The work tree's vote files by path, in listing order; a file git says is clean is parsed when first read.
-
-    A warm run that finds every tally in its memo never reads a vote; one that needs a NEP's votes reads
-    those (from the parse cache by blob id, else from the file, exactly as an eager load would).
-    """
-
-    def __init__(self, root: Path, objects: ObjectCache | None, sources: dict[str, str],
-                 diags: list[Diagnostic], read: Callable[[str, str], bytes | None] | None = None) -> None:
-        """``read(path, blob)``: the bytes of a deferred file (default: the work-tree file, as the loader reads it);
-        None if it is gone."""
-        self._root, self._objects, self._sources, self._diags = root, objects, sources, diags
-        top = os.fspath(root)
-        self._read = read or (lambda rel, blob: _read_regular(os.path.join(top, rel), rel, self._diags))
-        self._order: list[str] = []
-        self._parsed: dict[str, ParsedVote] = {}
-        self._deferred: dict[str, str] = {}
-        self._folders: dict[str, list[str]] = {}
-
-    def _list(self, rel: str) -> None:
-        self._order.append(rel)
-        folder = rel[:rel.rindex("/") + 1]
-        paths = self._folders.get(folder)
-        if paths is None:
-            self._folders[folder] = [rel]
-        else:
-            paths.append(rel)
-
-    def add(self, rel: str, parsed: ParsedVote) -> None:
-        self._list(rel)
-        self._parsed[rel] = parsed
-
-    def defer(self, rel: str, blob: str) -> None:
-        self._list(rel)
-        self._deferred[rel] = blob
-
-    def in_folder(self, folder: str) -> list[str]:
-        """The paths listed in ``folder`` ("votes/nep-0001/"), in listing order."""
-        return [p for p in self._folders.get(folder, ()) if p in self._parsed or p in self._deferred]
-
-    def __getitem__(self, rel: str) -> ParsedVote:
-        found = self._parsed.get(rel)
-        if found is not None:
-            return found
-        blob = self._deferred.pop(rel)  # KeyError for a path that is not a vote file here
-        parsed = self._objects.vote(rel, blob) if self._objects is not None else None
-        if parsed is None:
-            raw = self._read(rel, blob)
-            if raw is None:  # gone (or no longer a file) since it was listed: as if never listed
-                self._order.remove(rel)
-                self._folders[rel[:rel.rindex("/") + 1]].remove(rel)
-                raise KeyError(rel)
-            parsed = parse_vote(rel, raw)
-            if self._objects is not None:
-                self._objects.remember_vote(blob, parsed)
-            if parsed.text is not None:
-                self._sources[rel] = parsed.text
-        self._parsed[rel] = parsed
-        return parsed
-
-    def __contains__(self, rel: object) -> bool:
-        return rel in self._parsed or rel in self._deferred
-
-    def get(self, rel: str, default: ParsedVote | None = None) -> ParsedVote | None:  # type: ignore[override]
-        found = self._parsed.get(rel)
-        if found is not None:
-            return found
-        if rel not in self._deferred:
-            return default
-        try:
-            return self[rel]
-        except KeyError:
-            return default
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(list(self._order))
-
-    def __len__(self) -> int:
-        return len(self._order)
-
-    def items(self) -> list[tuple[str, ParsedVote]]:  # type: ignore[override]
-        out = []
-        for rel in list(self._order):
-            try:
-                out.append((rel, self[rel]))
-            except KeyError:
-                continue
         return out
 
 
@@ -371,16 +284,17 @@ def load_repository(
         gdiags = []
     ledger, sdiags, stext, ledger_blob = _load_ledger(root, objects)
     clean: dict[str, str] = {}
+    unclean: frozenset[str] = frozenset()
     if objects is not None and (root / ".git").exists():
-        from tooling.shell.index import clean_blobs
+        from tooling.shell.index import index_state
 
-        clean = clean_blobs(root, ("neps", "votes"))
+        clean, unclean = index_state(root, ("neps", "votes"))
     stakes = ledger or ()
     if stext is not None:
         sources["stakes/ledger.yaml"] = stext
     diags: list[Diagnostic] = [*gdiags, *sdiags]
     proposals: list[Proposal] = []
-    votes = DiskVotes(root, objects, sources, diags)
+    votes = DiskVotes(objects, sources, lambda rel, blob: _read_regular(os.path.join(top, rel), rel, diags))
     # Warm (an earlier run left parsed votes): a vote file the index says is clean is read only if asked for.
     defer = objects is not None and bool(clean) and objects.votes_cached()
     nep_blobs: dict[str, str] = {}
@@ -431,4 +345,4 @@ def load_repository(
                 if pv.text is not None:
                     sources[rel] = pv.text
     return Repository(root, governance, stakes, proposals, votes, diags, sources, nep_blobs, vote_blobs,
-                      ledger is not None, ledger_blob, clean or None)
+                      ledger is not None, ledger_blob, clean or None, unclean if clean else frozenset())
