@@ -11,7 +11,7 @@ from tooling.core.model import NEPStatus
 from tooling.present.site.api import json_bytes, nep_json, sorted_votes, votes_json
 from tooling.present.site.banner import banner, tally_parts
 from tooling.present.site.changes import summarise
-from tooling.present.site.env import make_environment
+from tooling.present.site.env import Formats, make_environment
 from tooling.present.site.feeds import render_calendar, status_events, tag_authority
 from tooling.present.format import format_instant
 from tooling.present.site.fmt import normalise_base, safe_url
@@ -27,6 +27,7 @@ from tooling.present.site.model import (
     api_name,
     page_name,
 )
+from tooling.present.site.rows import vote_rows
 from tooling.present.site.pages import dashboard, index_pages, protocol_json, protocol_page
 from tooling.present.site.schema import NEPS_SCHEMA
 from tooling.present.site.svg import stake_chart, turnout_chart
@@ -100,7 +101,8 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
         )
     by_nep = {v.nep: v for v in views}
 
-    env = make_environment(site / "templates")
+    formats = Formats()
+    env = make_environment(site / "templates", formats)
     md = make_markdown()
     events = status_events(views, as_of)
     common = {
@@ -146,7 +148,8 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
             impact_neutral=None if ei is None else ei.is_neutral(),
             discussion=safe_url(v.proposal.discussion),
             github=lambda h: h if h and GITHUB_HANDLE.match(h) else None,
-            votes=[] if v.state.tally is None else sorted_votes(v.state.tally),
+            vote_count=0 if v.state.tally is None else len(v.state.tally.votes),
+            vote_rows=Markup("") if v.state.tally is None else vote_rows(sorted_votes(v.state.tally), formats),
             body=body,
             body_html=Markup(body.html),
             banner=banner(v.proposal, v.state, as_of),
