@@ -96,8 +96,9 @@ class SiteInput:
     protocol: ProtocolState
     base_url: str = ""
     repo_url: str = ""
-    #: Markdown bodies already rendered, by ``markdown.body_key``; the render adds what it renders (the caller
-    #: may keep them: a body's HTML is a function of its text and the set of NEP numbers alone).
+    #: Markdown bodies already rendered, by ``markdown.body_key`` (the text's digest); the render adds what it
+    #: renders (the caller may keep them: a body's HTML is a function of its text and of the answers to the
+    #: questions it asked about NEP numbers, ``RenderedBody.fits``).
     bodies: MutableMapping[str, Any] | None = None
     #: Delegations in force at as_of (SPEC 11); None: no delegates page.
     delegates: DelegationsReport | None = None

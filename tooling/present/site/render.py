@@ -221,10 +221,10 @@ def nep_context(inp: SiteInput, p: Proposal, v: NepView, s: NEPState, known: fro
 
 
 def _body(inp: SiteInput, text: str, known: frozenset[int], markdown: Callable[[], MarkdownIt]) -> RenderedBody:
-    """A NEP body's HTML: from ``inp.bodies`` when rendered before, else rendered now."""
-    key = body_key(text, known)
+    """A NEP body's HTML: from ``inp.bodies`` when rendered before for the same answers, else rendered now."""
+    key = body_key(text)
     body = inp.bodies.get(key) if inp.bodies is not None else None
-    if body is None:
+    if body is None or not body.fits(known):
         body = render_markdown(markdown(), text, known)
         if inp.bodies is not None:
             inp.bodies[key] = body

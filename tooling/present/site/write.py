@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from tooling.core.diagnostics import Diagnostic
 
@@ -80,9 +80,10 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: st
     (vote files whose name is not UTF-8) with the files' texts.
     """
     from tooling.checks.names import non_utf8_vote_files
-    from tooling.shell.evaluate import evaluate, gather
-
+    from tooling.present.site.cache import BodyStore
     from tooling.present.site.delegates import delegates_at
+    from tooling.present.site.markdown import body_key
+    from tooling.shell.evaluate import evaluate, gather
 
     world = gather(Path(root))
     if warn is not None and (unreadable := non_utf8_vote_files(world)):
@@ -91,8 +92,7 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: st
     world.save_caches()
     delegates = delegates_at(world, as_of)
     proposals = [ev.proposals[n] for n in sorted(ev.proposals) if n in ev.states]
-    cached = _load_bodies(Path(root))
-    bodies = dict(cached)
+    bodies = BodyStore(Path(root))
     files = render_site(
         SiteInput(
             as_of=as_of,
@@ -107,53 +107,5 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: st
         )
     )
     write_site(files, out)
-    from tooling.present.site.markdown import body_key
-
-    known = frozenset(p.nep for p in proposals)
-    used = {k for k in (body_key(p.body, known) for p in proposals) if k in bodies}
-    _save_bodies(Path(root), cached, {k: bodies[k] for k in used})
+    bodies.save({body_key(p.body) for p in proposals})
     return len(files)
-
-
-_BODIES_LIMIT = 512 << 20
-
-
-def _bodies_entry() -> str:
-    from tooling.shell import caches
-
-    import markdown_it
-
-    # The HTML depends on the Markdown library as well as on the tool's code.
-    return caches.entry_name("markdown", "1", str(getattr(markdown_it, "__version__", "?"))) + ".json"
-
-
-def _load_bodies(root: Path) -> dict[str, Any]:
-    """Rendered NEP bodies from the cache folder (``shell.caches``); empty when absent or damaged."""
-    import json
-
-    from tooling.present.site.markdown import body_from_json
-    from tooling.shell import caches
-
-    folder = caches.cache_dir(root)
-    raw = caches.read(root if (root / ".git").exists() else None, folder, _bodies_entry(), _BODIES_LIMIT) \
-        if folder is not None else None
-    if raw is None:
-        return {}
-    try:
-        return {str(k): body_from_json(v) for k, v in json.loads(raw).items()}
-    except (ValueError, TypeError, AttributeError):
-        return {}
-
-
-def _save_bodies(root: Path, before: dict[str, Any], after: dict[str, Any]) -> None:
-    """Keep the bodies this build used; written only when it rendered a new one (a cache only saves time)."""
-    import json
-
-    from tooling.present.site.markdown import body_to_json
-    from tooling.shell import caches
-
-    folder = caches.cache_dir(root)
-    if folder is None or set(after) <= set(before):
-        return  # nothing new rendered: entries merely unused are not worth a write
-    data = json.dumps({k: body_to_json(v) for k, v in after.items()}, separators=(",", ":"), ensure_ascii=True)
-    caches.write(folder, _bodies_entry(), data.encode("ascii"))
