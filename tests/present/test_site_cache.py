@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from test_site import AS_OF, GOV, fixture_site, site_input
+from tooling.present import site
 from tooling.present.site import SiteInput, make_markdown, render_markdown, render_site
 from tooling.present.site.cache import BodyStore
 from tooling.present.site.markdown import body_key
@@ -68,3 +69,216 @@ def test_the_body_store_ignores_a_damaged_file_and_writes_only_after_a_new_rende
     assert set(reread) == keep and render_site(replace(site_input(), bodies=reread)) == plain
     entry.write_bytes(entry.read_bytes()[:-9] + b"]]]]]]]]]")
     assert len(BodyStore(root)) == 0
+
+
+# --------------------------------------------------------------------------
+# The page memo: a page whose key is remembered is not rendered, and is the same bytes
+
+
+class Memo:
+    """An in-memory ``PageMemo`` that tells which pages were taken from it and which were rendered."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, tuple[str, bytes]] = {}
+        self.hits: list[str] = []
+        self.puts: list[str] = []
+
+    def get(self, path: str, key: str) -> bytes | None:
+        entry = self.entries.get(path)
+        if entry is None or entry[0] != key:
+            return None
+        self.hits.append(path)
+        return entry[1]
+
+    def put(self, path: str, key: str, data: bytes) -> None:
+        self.entries[path] = (key, data)
+        self.puts.append(path)
+
+    def reset(self) -> None:
+        self.hits.clear()
+        self.puts.clear()
+
+
+def _pages(files: dict[str, bytes]) -> set[str]:
+    return {p for p in files if p.endswith(".html") or p == "feed.xml"}
+
+
+@pytest.fixture(scope="module")
+def warmed() -> tuple[Memo, dict[str, bytes]]:
+    memo = Memo()
+    cold = render_site(replace(site_input(), pages=memo))
+    return memo, cold
+
+
+def test_a_warm_render_is_the_cold_render_byte_for_byte_and_renders_nothing(warmed) -> None:
+    memo, cold = warmed
+    assert set(memo.puts) == _pages(cold)
+    assert cold == render_site(site_input())  # the memo changes nothing in a cold render either
+    memo.reset()
+    assert render_site(replace(site_input(), pages=memo)) == cold
+    assert memo.puts == [] and set(memo.hits) == _pages(cold)
+
+
+def test_a_changed_nep_renders_its_page_and_the_pages_that_list_it(warmed) -> None:
+    memo, _ = warmed
+    memo.reset()
+    inp = site_input()
+    proposals = [replace(p, title="Faster peer discovery, revised") if p.nep == 4 else p for p in inp.proposals]
+    changed = replace(inp, proposals=proposals)
+    warm = render_site(replace(changed, pages=memo))
+    assert warm == render_site(changed)
+    lists = {path for _, _, path in site.SORT_COLUMNS} | {"neps.html", "status-review.html", "type-net.html"}
+    # NEP-0004 is in review: the dashboard lists it, the feed has its submission.
+    assert set(memo.puts) == {"nep-0004.html", "index.html", "feed.xml", *lists}
+
+
+
+def test_a_later_instant_renders_only_the_pages_that_show_time(warmed) -> None:
+    memo, _ = warmed
+    render_site(replace(site_input(), pages=memo))  # back to the fixture's pages at AS_OF
+    memo.reset()
+    later = replace(site_input(), as_of=AS_OF + 3600)
+    warm = render_site(replace(later, pages=memo))
+    assert warm == render_site(later)
+    # Decided NEPs with a final tally and every list of NEPs do not depend on the instant.
+    assert {"nep-0001.html", "nep-0006.html", "nep-0008.html", "neps.html", "neps-by-number.html"} <= set(memo.hits)
+    # Countdowns (voting, review, scheduled), the dashboard, the protocol page, and the "nep show --at" of
+    # NEPs without a final tally are rendered again.
+    assert {"index.html", "nep-0002.html", "nep-0003.html", "nep-0004.html", "nep-0005.html",
+            "protocol.html"} <= set(memo.puts)
+
+
+# --------------------------------------------------------------------------
+# Keys: one canonical form per value, and none for what cannot be named
+
+
+def test_keys_tell_apart_what_a_template_tells_apart() -> None:
+    from decimal import Decimal
+
+    from markupsafe import Markup
+
+    from tooling.core.model import NEPStatus, Outcome
+    from tooling.present.site.keys import Keys
+
+    k = Keys()
+    distinct = [
+        "a<b", Markup("a<b"), Decimal("1"), Decimal("1.0"), Decimal("-0"), 1, 1.0, True, None, "1", "",
+        ("a", "b"), ["a", "b"], ("ab",), ("a", ("b",)), {"a": 1, "b": 2}, {"b": 2, "a": 1}, NEPStatus.DRAFT,
+        "draft", Outcome.APPROVED, frozenset({1}), (1,), float("nan"), -0.0, 0.0,
+    ]
+    digests = [k.digest(v) for v in distinct]
+    assert len(set(digests)) == len(digests)
+    assert k.digest(("a", Decimal("2.50"))) == Keys().digest(("a", Decimal("2.50")))
+
+
+def test_a_value_without_a_canonical_form_makes_the_page_unremembered() -> None:
+    from tooling.present.site.keys import Keys, Unkeyable
+
+    n = 3
+    with pytest.raises(Unkeyable):
+        Keys().digest(lambda: n)
+    with pytest.raises(Unkeyable):
+        Keys().digest(object())
+    proposals, states, protocol = fixture_site()
+    memo = Memo()
+    inp = SiteInput(AS_OF, GOV, proposals, states, protocol, pages=memo)
+    from tooling.present.site import memo as memo_mod
+
+    real = memo_mod.page_key
+
+    def unkeyable_for_one(keys, environment, template, context):  # type: ignore[no-untyped-def]
+        if context.get("v") is not None and context["v"].nep == 3:
+            raise Unkeyable("test")
+        return real(keys, environment, template, context)
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(memo_mod, "page_key", unkeyable_for_one)
+    try:
+        files = render_site(inp)
+    finally:
+        mp.undo()
+    assert "nep-0003.html" not in memo.puts and "nep-0001.html" in memo.puts
+    assert files == render_site(site_input(base_url=""))
+
+
+def test_the_footer_instant_is_the_only_hole_and_a_page_holding_its_text_is_rendered_whole(tmp_path: Path) -> None:
+    from markupsafe import Markup
+
+    from tooling.present.site.env import Formats
+    from tooling.present.site.keys import HOLE
+    from tooling.present.site.memo import Pages
+
+    templates = Path(site.SITE_DIR) / "templates"
+    # built_at is written once, in the footer of base.html, as is; every page template extends base.html.
+    mentions = {p.name: p.read_text(encoding="utf-8").count("built_at") for p in templates.iterdir()}
+    assert {name: n for name, n in mentions.items() if n} == {"base.html": 1}
+    assert "{{ built_at }}" in (templates / "base.html").read_text(encoding="utf-8")
+    for p in templates.glob("*.html"):
+        if p.name not in ("base.html", "_macros.html"):
+            assert p.read_text(encoding="utf-8").startswith('{% extends "base.html" %}'), p.name
+
+    (tmp_path / "t.html").write_text("<p>{{ x }}</p><footer>{{ built_at }}</footer>\n", encoding="utf-8")
+    formats = Formats()
+    footer = formats.when(AS_OF)
+    memo = Memo()
+    pages = Pages(tmp_path, formats, footer, memo)
+    plain = pages.render("a.html", "t.html", {"x": "<&>", "built_at": Markup(HOLE)})
+    assert plain == f"<p>&lt;&amp;&gt;</p><footer>{footer}</footer>\n".encode() and memo.puts == ["a.html"]
+    # Markup holding the hole's text: only a render with the instant itself is certain.
+    forged = pages.render("b.html", "t.html", {"x": Markup(HOLE), "built_at": Markup(HOLE)})
+    assert forged == f"<p>{HOLE}</p><footer>{footer}</footer>\n".encode() and memo.puts == ["a.html"]
+    assert pages.render("a.html", "t.html", {"x": "<&>", "built_at": Markup(HOLE)}) == plain
+    assert memo.hits == ["a.html"]
+
+
+# --------------------------------------------------------------------------
+# The page store in the cache folder, through `nep site build`
+
+
+def _folder(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_a_warm_build_equals_a_cold_one_and_a_damaged_page_entry_is_ignored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nepfixtures import VS, content_hash, genesis, nep_text, vote_file
+
+    from tooling.present.site import build
+    from tooling.present.site.cache import PageStore, decode_page, encode_page
+
+    text = nep_text(1, status="review")
+    repo = genesis(tmp_path / "repo", {1: text, 2: nep_text(2)})
+    path, vote = vote_file("ada", 1, "yes", VS + 60, content_hash(text))
+    repo.write(path, vote)
+    repo.commit("a vote", at=VS + 120)
+    at = VS + 3600
+
+    def cold(label: str, when: int) -> dict[str, bytes]:
+        monkeypatch.setenv("NEP_CACHE_DIR", str(tmp_path / f"cold-{label}"))
+        build(repo.path, when, tmp_path / f"cold-{label}-site")
+        return _folder(tmp_path / f"cold-{label}-site")
+
+    cache = tmp_path / "warm"
+    monkeypatch.setenv("NEP_CACHE_DIR", str(cache))
+    out = tmp_path / "site"
+    build(repo.path, at, out)
+    entries = sorted(p for p in cache.iterdir() if p.name.startswith("page-"))
+    assert len(entries) == sum(1 for name in _folder(out) if name.endswith(".html") or name == "feed.xml")
+    build(repo.path, at, out)
+    assert _folder(out) == cold("same", at)
+    # A minute later (NEP 1 is in voting: its page and the dashboard show the time left).
+    build(repo.path, at + 60, out)
+    assert _folder(out) == cold("later", at + 60)
+    # One flipped bit in every entry: each reads as missing, and the build is still exact.
+    for entry in entries:
+        data = bytearray(entry.read_bytes())
+        data[-20] ^= 1
+        entry.write_bytes(bytes(data))
+    store = PageStore(repo.path)
+    assert all(store.get(p, "0" * 64) is None for p in ("index.html", "nep-0001.html"))
+    build(repo.path, at + 60, out)
+    assert _folder(out) == cold("later", at + 60)
+    assert decode_page(encode_page("k", b"page"), "k") == b"page"
+    assert decode_page(encode_page("k", b"page"), "j") is None
+    assert decode_page(encode_page("k", b"page")[:-1], "k") is None

@@ -12,10 +12,12 @@ from tooling.present.format import duration_text, format_instant
 from tooling.present.site.api import json_bytes, nep_json, sorted_votes, votes_json
 from tooling.present.site.banner import banner
 from tooling.present.site.changes import summarise
-from tooling.present.site.env import Formats, make_environment
+from tooling.present.site.env import Formats
 from tooling.present.site.feeds import render_calendar, status_events, tag_authority
 from tooling.present.site.fmt import normalise_base, safe_url
+from tooling.present.site.keys import HOLE, Derived
 from tooling.present.site.markdown import RenderedBody, body_key, make_markdown, render_markdown
+from tooling.present.site.memo import Pages
 from tooling.present.site.model import (
     FEED_LIMIT,
     GITHUB_HANDLE,
@@ -94,8 +96,12 @@ def nep_views(proposals: Sequence[Proposal], states: Mapping[int, NEPState]) -> 
     return views, records
 
 
-def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, bytes]:
-    """Every file of the site as ``{relative path: bytes}``; a pure function of ``inp``."""
+def render_site(inp: SiteInput, *, site_dir: Path | None = None, code: str = "") -> dict[str, bytes]:
+    """Every file of the site as ``{relative path: bytes}``; a pure function of ``inp``.
+
+    With ``inp.pages`` a page whose key (``keys.page_key``) is remembered is taken from it, not rendered;
+    ``code`` names the tool's code in that key (``shell.caches.code_digest``).
+    """
     site = site_dir or SITE_DIR
     base = normalise_base(inp.base_url)
     if inp.repo_url.strip() and safe_url(inp.repo_url) is None:
@@ -121,10 +127,10 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
             parsers.append(make_markdown())
         return parsers[0]
 
-    env = make_environment(site / "templates", formats)
+    pages = Pages(site / "templates", formats, formats.when(as_of), inp.pages, code)
     events = status_events(views, as_of)
-    # What every page receives. Nothing here but the footer's built_at is the build instant: a page that
-    # shows more of it receives that in its own context.
+    # What every page receives. Nothing here is the build instant: the footer's is filled in after the
+    # memo (built_at is its hole), and a page that shows more of it receives that in its own context.
     common = {
         "network": inp.governance.network,
         "known": known,
@@ -132,12 +138,12 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
         "table_columns": TABLE_COLUMNS,
         "has_delegates": inp.delegates is not None,
         "feed_href": "feed.xml",  # pages link relatively (they work from file://); the feed itself uses base
-        "built_at": formats.when(as_of),
+        "built_at": Markup(HOLE),
     }
     files: dict[str, bytes] = {}
 
     def page(path: str, template: str, **ctx: Any) -> None:
-        files[path] = env.get_template(template).render(**{**common, **ctx}).encode("utf-8")
+        files[path] = pages.render(path, template, {**common, **ctx})
 
     # Dashboard and index pages (grouped by status, every order, one page per status and per type).
     for path, template, ctx in [dashboard(views, events, inp.states, inp.protocol, as_of), *index_pages(views)]:
@@ -171,13 +177,13 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
     authority = tag_authority(inp.governance.network)
     feed_events = events[:FEED_LIMIT]
     # The feed is not a page of the site (no footer): it gets its own context, without the hole.
-    files["feed.xml"] = env.get_template("feed.xml").render({
+    files["feed.xml"] = pages.render("feed.xml", "feed.xml", {
         "network": inp.governance.network,
         "base": base,
         "entries": [(e, f"tag:{authority},{TAG_YEAR}:nep-{e.nep:04d}/{e.kind}/{e.at}") for e in feed_events],
         "feed_id": f"tag:{authority},{TAG_YEAR}:neps/status",
         "updated": format_instant(feed_events[0].at if feed_events else as_of),
-    }).encode("utf-8")
+    })
     files["calendar.ics"] = render_calendar(views, as_of, authority, base)
 
     static = site / "static"
@@ -189,12 +195,22 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None) -> dict[str, by
 
 def nep_context(inp: SiteInput, p: Proposal, v: NepView, s: NEPState, known: frozenset[int], formats: Formats,
                 markdown: Callable[[], MarkdownIt]) -> dict[str, Any]:
-    """What ``nep.html`` receives for one NEP: the view, and what the page shows of the build instant."""
+    """What ``nep.html`` receives for one NEP: the view, and what the page shows of the build instant.
+
+    The Markdown body is ``Derived`` from its text and the NEP numbers (rendered only if the page is);
+    the vote rows are written here (``rows``) and so are in the page's key as they are shown.
+    """
     as_of = inp.as_of
     t = s.tally
     ei = p.economic_impact
     tally_at = t.decided_at if t is not None and t.final else None
-    body = _body(inp, p.body, known, markdown)
+    rendered: list[RenderedBody] = []
+
+    def body() -> RenderedBody:
+        if not rendered:
+            rendered.append(_body(inp, p.body, known, markdown))
+        return rendered[0]
+
     return {
         "nav": "neps",
         "v": v,
@@ -206,8 +222,8 @@ def nep_context(inp: SiteInput, p: Proposal, v: NepView, s: NEPState, known: fro
         "github": github_handle,
         "vote_count": 0 if t is None else len(t.votes),
         "vote_rows": Markup("") if t is None else vote_rows(sorted_votes(t), formats),
-        "body": body,
-        "body_html": Markup(body.html),
+        "body": Derived("markdown", (p.body, known), body),
+        "body_html": Derived("markdown-html", (p.body, known), lambda: Markup(body().html)),
         "banner": banner(p, s, as_of),
         "turnout_picture": None if t is None or s.voting_start is None or s.voting_end is None
         else turnout_chart(t, s.voting_start, s.voting_end, as_of),

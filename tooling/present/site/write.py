@@ -80,9 +80,10 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: st
     (vote files whose name is not UTF-8) with the files' texts.
     """
     from tooling.checks.names import non_utf8_vote_files
-    from tooling.present.site.cache import BodyStore
+    from tooling.present.site.cache import BodyStore, PageStore
     from tooling.present.site.delegates import delegates_at
     from tooling.present.site.markdown import body_key
+    from tooling.shell import caches
     from tooling.shell.evaluate import evaluate, gather
 
     world = gather(Path(root))
@@ -93,6 +94,7 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: st
     delegates = delegates_at(world, as_of)
     proposals = [ev.proposals[n] for n in sorted(ev.proposals) if n in ev.states]
     bodies = BodyStore(Path(root))
+    pages = PageStore(Path(root))
     files = render_site(
         SiteInput(
             as_of=as_of,
@@ -104,8 +106,11 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: st
             repo_url=repo_url,
             bodies=bodies,
             delegates=delegates,
-        )
+            pages=pages,
+        ),
+        code=caches.code_digest(),
     )
     write_site(files, out)
+    pages.save()
     bodies.save({body_key(p.body) for p in proposals})
     return len(files)
