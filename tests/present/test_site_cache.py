@@ -282,3 +282,46 @@ def test_a_warm_build_equals_a_cold_one_and_a_damaged_page_entry_is_ignored(
     assert decode_page(encode_page("k", b"page"), "k") == b"page"
     assert decode_page(encode_page("k", b"page"), "j") is None
     assert decode_page(encode_page("k", b"page")[:-1], "k") is None
+
+
+# --------------------------------------------------------------------------
+# Writing: a file the old site holds with the same bytes is not written again
+
+
+def test_an_unchanged_file_is_not_rewritten_and_the_folder_is_still_exactly_the_site(tmp_path: Path) -> None:
+    import os
+
+    from tooling.present.site import SITE_MARKER, write_site
+
+    out = tmp_path / "_site"
+    write_site({"a.html": b"same", "b.html": b"old", "c.html": b"gone", "api/x.json": b"{}", "d.html": b"hand"}, out)
+    before = {name: os.stat(out / name).st_ino for name in ("a.html", "b.html", "api/x.json", "d.html")}
+    (out / "d.html").write_bytes(b"HAND")  # edited by hand since: same size, other bytes
+    outside = tmp_path / "outside.html"
+    outside.write_bytes(b"link")
+    os.link(outside, out / "e.html")  # a second name: never shared with the new site
+    write_site({"a.html": b"same", "b.html": b"new", "api/x.json": b"{}", "d.html": b"hand", "e.html": b"link"}, out)
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        SITE_MARKER, "a.html", "api/x.json", "b.html", "d.html", "e.html"]
+    assert os.stat(out / "a.html").st_ino == before["a.html"] and os.stat(out / "api/x.json").st_ino == before["api/x.json"]
+    assert os.stat(out / "b.html").st_ino != before["b.html"] and (out / "b.html").read_bytes() == b"new"
+    assert (out / "d.html").read_bytes() == b"hand"
+    assert os.stat(out / "e.html").st_ino != os.stat(outside).st_ino and os.stat(outside).st_nlink == 1
+
+
+def test_a_file_reached_through_a_symbolic_link_in_the_old_site_is_never_linked(tmp_path: Path) -> None:
+    import os
+    import shutil
+
+    from tooling.present.site import write_site
+
+    out = tmp_path / "_site"
+    write_site({"api/x.json": b"{}"}, out)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "x.json").write_bytes(b"{}")
+    shutil.rmtree(out / "api")
+    os.symlink(elsewhere, out / "api")
+    write_site({"api/x.json": b"{}"}, out)
+    assert not (out / "api").is_symlink() and (out / "api/x.json").read_bytes() == b"{}"
+    assert os.stat(out / "api/x.json").st_ino != os.stat(elsewhere / "x.json").st_ino

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
 from typing import Callable, Mapping, Sequence
@@ -27,7 +28,10 @@ def write_site(files: Mapping[str, bytes], out: Path) -> None:
 
     The files are written into a temporary folder beside ``out`` (same file
     system), which then takes ``out``'s place; a reader never sees a half-built
-    site, and a failed build leaves the old site untouched.
+    site, and a failed build leaves the old site untouched. A file the old site
+    already holds with the same bytes is linked into the new folder, not
+    written again (it keeps its modification time); files the new site does
+    not have go with the old folder.
     """
     out = Path(out)
     for rel in files:
@@ -42,16 +46,19 @@ def write_site(files: Mapping[str, bytes], out: Path) -> None:
             "choose an empty or new folder for --out (default: _site)")
     parent = out.parent if str(out.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
+    previous = _regular_files(out) if out.is_dir() else {}
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
     old: Path | None = None
     try:
         os.chmod(tmp, 0o755)
-        (tmp / SITE_MARKER).write_text("Built by `nep site build`; this folder is replaced on every build.\n",
-                                        encoding="utf-8")
+        marker = tmp / SITE_MARKER
+        marker.write_text("Built by `nep site build`; this folder is replaced on every build.\n", encoding="utf-8")
+        fresh = os.lstat(marker)
         for rel in sorted(files):
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[rel])
+            if not _keep(previous.get(rel), out / rel, files[rel], fresh, target):
+                target.write_bytes(files[rel])
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
             os.rmdir(old)
@@ -68,6 +75,48 @@ def write_site(files: Mapping[str, bytes], out: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _regular_files(folder: Path) -> dict[str, os.stat_result]:
+    """The regular files below ``folder`` by relative path, without following a symbolic link anywhere."""
+    out: dict[str, os.stat_result] = {}
+    stack = [("", str(folder))]
+    while stack:
+        prefix, path = stack.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                stack.append((prefix + entry.name + "/", entry.path))
+            elif stat.S_ISREG(st.st_mode):
+                out[prefix + entry.name] = st
+    return out
+
+
+def _keep(st: os.stat_result | None, old: Path, data: bytes, fresh: os.stat_result, target: Path) -> bool:
+    """Link ``old`` as ``target`` when it already holds exactly ``data``: an unchanged page is not rewritten.
+
+    Only a file this build could have written itself qualifies (a regular file with one name, the owner
+    and mode of a file written now), so the new folder never shares a file with anything outside the site.
+    """
+    if st is None or st.st_size != len(data) or st.st_nlink != 1 or st.st_uid != fresh.st_uid \
+            or stat.S_IMODE(st.st_mode) != stat.S_IMODE(fresh.st_mode):
+        return False
+    try:
+        fd = os.open(old, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if fh.read(len(data) + 1) != data or os.fstat(fh.fileno()).st_ino != st.st_ino:
+                return False
+        os.link(old, target, follow_symlinks=False)
+    except (OSError, NotImplementedError):
+        return False  # a file system without hard links, a file that changed meanwhile: write it
+    return True
 
 
 def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: str = "",
