@@ -141,11 +141,12 @@ def test_a_damaged_object_cache_reads_as_empty(tmp_path: Path, capsys, monkeypat
     cache = tmp_path / "c"
     monkeypatch.setenv("NEP_CACHE_DIR", str(cache))
     first = _outputs(repo, capsys, tmp_path / "s1")
-    (entry,) = [f for f in cache.iterdir() if f.name.startswith("objects-")]
-    data = bytearray(entry.read_bytes())
-    data[-40] ^= 1  # one flipped bit inside a vote's fields
-    entry.write_bytes(bytes(data))
-    assert objcache._parse(bytes(data)) is None
+    for prefix, sections in (("objects-", ("ledgers", "neps", "governance")), ("votes-objects-", ("votes",))):
+        (entry,) = [f for f in cache.iterdir() if f.name.startswith(prefix)]
+        data = bytearray(entry.read_bytes())
+        data[-40] ^= 1  # one flipped bit inside the entries
+        entry.write_bytes(bytes(data))
+        assert objcache._parse(bytes(data), sections) is None
     assert _outputs(repo, capsys, tmp_path / "s2") == first
 
 

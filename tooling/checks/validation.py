@@ -80,7 +80,61 @@ def _as_error(d: Diagnostic) -> Diagnostic:
 
 def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool], *,
                 pending_votes: bool = False) -> list[Diagnostic]:
-    """Vote files: intrinsic defects are errors; tally facts (too late, no stake...) are notices."""
+    """Vote files: intrinsic defects are errors; tally facts (too late, no stake...) are notices.
+
+    Folder by folder; a folder's findings are taken from the memo (``shell.findcache``) when a digest of
+    everything they depend on matches, so a warm run reads no vote of an unchanged folder.
+    """
+    folders: dict[int, list[str]] = {}
+    for path in world.repo.votes:
+        m = VOTE_PATH.match(path)
+        if m:
+            folders.setdefault(int(m.group(1)), []).append(path)
+    memo = world.findings
+    every = True
+    out: list[Diagnostic] = []
+    for nep in sorted(folders):
+        paths = folders[nep]
+        if not any(wanted(p) for p in paths):
+            every = False
+            continue
+        key = _findings_key(world, ev, nep, pending_votes) if memo is not None else None
+        found = memo.get(key) if key is not None else None
+        if found is None:
+            found = _check_folder(world, ev, nep, sorted(paths), pending_votes)
+            if key is not None:
+                memo.put(key, found)
+        else:
+            for d in found:
+                world.repo.votes.get(d.file)  # read, so that its text is there to quote
+        out += [d for d in found if wanted(d.file)]
+    if memo is not None and every:
+        memo.complete = True
+    return out
+
+
+def _findings_key(world: World, ev: Evaluation, nep: int, pending_votes: bool) -> str | None:
+    """A digest of every input of ``_check_folder`` for NEP ``nep``'s folder; None where one is not named."""
+    import hashlib
+
+    from tooling.core.deferred import Deferred
+    from tooling.shell.evaluate import folder_key
+
+    files, deviates = folder_key(world, nep, ev.as_of)
+    if files is None or (pending_votes and deviates):
+        return None  # a vote not yet in history is judged at as_of
+    st = ev.states.get(nep)
+    rows = st.tally.votes if st is not None and st.tally is not None else None
+    if rows is not None and not (isinstance(rows, Deferred) and rows.key is not None):
+        return None
+    proposal = ev.proposals.get(nep)
+    named = ("findings", nep, files, st.status if st else None, rows.key if rows is not None else None,
+             proposal.content_hash if proposal else None, world.repo.governance.network, pending_votes, world.git)
+    return hashlib.sha256(repr(named).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _check_folder(world: World, ev: Evaluation, folder_nep: int, paths: list[str],
+                  pending_votes: bool) -> list[Diagnostic]:
     from decimal import Decimal
 
     from tooling.core.stakes import Snapshot
@@ -89,21 +143,18 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool], *,
 
     out: list[Diagnostic] = []
     network = world.repo.governance.network
+    state = ev.states.get(folder_nep)
     judged: dict[str, VoteCode | None] = {}
-    for st in ev.states.values():
-        if st.tally is not None:
-            for v in st.tally.votes:
-                judged[v.path] = v.code
+    if state is not None and state.tally is not None:
+        judged = {v.path: v.code for v in state.tally.votes}
     nobody = Snapshot(0, {}, Decimal(0))
-    for path, parsed in sorted(world.repo.votes.items()):
-        if not wanted(path):
+    for path in paths:
+        parsed = world.repo.votes.get(path)
+        if parsed is None:
             continue
         if parsed.vote is None:
             out.extend(parsed.diagnostics)
             continue
-        m = VOTE_PATH.match(path)
-        folder_nep = int(m.group(1)) if m else parsed.vote.nep
-        state = ev.states.get(folder_nep)
         if path in judged:
             code = judged[path]
         else:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, Sequence, TypeVar
 
 from tooling.core.model import NEPStatus, NEPType, ParameterChange
 from tooling.core.tally import VoteFile
@@ -101,7 +101,7 @@ class NEPFacts:
     parameter_changes: tuple[ParameterChange, ...] = ()
     grace_period_days: int = 0
     target_version: str = ""
-    vote_files: tuple[VoteFile, ...] = ()  # with included_at at as_of
+    vote_files: Sequence[VoteFile] = ()  # with included_at at as_of; a ``Deferred`` from the shell
     content_versions: tuple[tuple[int, str], ...] = ()  # (clock, content hash) of committed versions from T0 on
 
     def content_at(self, vs: int) -> str:

@@ -141,7 +141,7 @@ class _Evaluator:
         if index is None:
             value = self.ledger.items[j].value
             assert value is not None
-            index = self._indexes[j] = StakeIndex(value)
+            index = self._indexes[j] = StakeIndex(value, self.ledger.items[j].commit)
         return index
 
     def frozen_governance(

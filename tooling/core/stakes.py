@@ -60,6 +60,9 @@ class Snapshot:
     at: int
     weights: Mapping[str, Decimal] = field(default_factory=dict)
     total: Decimal = ZERO
+    #: What names the ledger version this snapshot was taken from (its commit), so a memo of tallies can key on
+    #: it instead of on every voter's weight; None when nothing names it (outside git).
+    source: str | None = field(default=None, compare=False)
 
     def weight(self, node: str) -> Decimal:
         """The node's stake at ``at``; 0 if it had none."""
@@ -111,7 +114,8 @@ class StakeIndex:
     second set a subset of the first. ``stakes.stake`` stays the rule for a node.
     """
 
-    def __init__(self, entries: Sequence[StakeEntry]) -> None:
+    def __init__(self, entries: Sequence[StakeEntry], source: str | None = None) -> None:
+        self.source = source
         self.by_node: dict[str, list[StakeEntry]] = {}
         for e in entries:
             self.by_node.setdefault(e.node, []).append(e)
@@ -142,5 +146,5 @@ class StakeIndex:
         """The same values as ``stakes.snapshot(entries, t)``, without a pass over the ledger."""
         snap = self._snapshots.get(t)
         if snap is None:
-            snap = self._snapshots[t] = Snapshot(at=t, weights=_Weights(self, t), total=self.total(t))
+            snap = self._snapshots[t] = Snapshot(at=t, weights=_Weights(self, t), total=self.total(t), source=self.source)
         return snap

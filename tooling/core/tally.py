@@ -25,6 +25,7 @@ from tooling.core.model import (
     VoteCode,
     VoteResult,
 )
+from tooling.core.deferred import Deferred
 from tooling.core.stakes import ZERO, Snapshot, exact_context
 
 
@@ -254,7 +255,7 @@ def tally(
 
 def tally_from_rows(
     nep: int,
-    rows: tuple[VoteResult, ...],
+    rows: Sequence[VoteResult],
     *,
     snapshot: Snapshot,
     quorum: Decimal,
@@ -263,14 +264,21 @@ def tally_from_rows(
     voting_end: int,
     delegation: bool = False,
     carried: tuple[CarriedStake, ...] = (),
+    sums: tuple[Decimal, Decimal, Decimal] | None = None,
 ) -> Tally:
-    """The tally from its judged rows (sorted by path): what ``tally`` returns for the same rows."""
-    sums = {Choice.YES.value: ZERO, Choice.NO.value: ZERO, Choice.ABSTAIN.value: ZERO}
-    with exact_context():
-        for r in rows:
-            if r.counted and r.choice is not None:
-                sums[r.choice] += r.weight
-    yes, no, abstain = sums[Choice.YES.value], sums[Choice.NO.value], sums[Choice.ABSTAIN.value]
+    """The tally from its judged rows (sorted by path): what ``tally`` returns for the same rows.
+
+    ``sums``: the counted yes, no and abstain weights of those rows when already known (a memo's), so
+    deferred rows (``core.deferred``) are not read for them.
+    """
+    if sums is None:
+        by_choice = {Choice.YES.value: ZERO, Choice.NO.value: ZERO, Choice.ABSTAIN.value: ZERO}
+        with exact_context():
+            for r in rows:
+                if r.counted and r.choice is not None:
+                    by_choice[r.choice] += r.weight
+        sums = by_choice[Choice.YES.value], by_choice[Choice.NO.value], by_choice[Choice.ABSTAIN.value]
+    yes, no, abstain = sums
     decision = decide(yes, no, abstain, snapshot.total, quorum, approval)
     final = as_of >= voting_end
     return Tally(
@@ -287,7 +295,7 @@ def tally_from_rows(
         projected_outcome=decision.outcome,
         reason=decision.reason if final else None,
         decided_at=voting_end if final else None,
-        votes=tuple(rows),
+        votes=rows if isinstance(rows, Deferred) else tuple(rows),
         quorum=quorum,
         approval=approval,
         delegation=delegation,

@@ -11,6 +11,7 @@ disagree with history).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -22,10 +23,11 @@ from tooling.core.inputs import Versions
 from tooling.core.instants import format_instant
 from tooling.core.lifecycle import EffectiveGovernance, NEPFacts, Timeline, compute_states
 from tooling.core.model import NEPState, NEPStatus, Proposal, ProtocolState, Reason, StakeEntry, Vote
+from tooling.core.deferred import Deferred
 from tooling.core.tally import VoteFile
 from tooling.parse.proposals import VOTE_PATH, ParsedVote, parse_vote
 from tooling.shell.history import EMPTY_HISTORY, History
-from tooling.shell.repository import Repository, load_repository
+from tooling.shell.repository import DiskVotes, Repository, load_repository
 from tooling.shell.snapshots import FAR_FUTURE, SUBMITTED_STATUSES, Snapshots, governance_versions, read_snapshots
 
 
@@ -36,7 +38,9 @@ class World:
     repo: Repository
     history: History
     git: bool
-    committed_votes: dict[str, ParsedVote] = field(default_factory=dict)  # first included version, where it differs
+    #: The first included version of each vote file, where it differs from the work tree; None: read when first
+    #: needed (``committed_vote``).
+    committed_votes: dict[str, ParsedVote] | None = field(default_factory=dict)
     #: Unused by ``evaluate`` (kept so that older callers can still pass one); inputs come from ``snapshots``.
     read_blob: Callable[[str], bytes | None] = lambda blob: None
     #: Verified-signature cache (warm runs); None when caches are off.
@@ -47,12 +51,38 @@ class World:
     objects: Any = None
     #: Tallies by a digest of their inputs (``shell.tallycache``); None when caches are off.
     tallies: Any = None
+    #: Vote findings by a digest of their inputs (``shell.findcache``); None when caches are off.
+    findings: Any = None
     #: Delegation files (SPEC 11): path -> judged versions along history; empty outside git.
     delegations: Mapping[str, tuple[JudgedVersion, ...]] = field(default_factory=dict)
     _folders: dict[str, list[str]] | None = None
+    #: Vote paths whose index entry differs from HEAD (staged); None: not known, so no folder is named by reference.
+    staged: frozenset[str] | None = None
+    _deviations: dict[str, list[str]] | None = None
+
+    def deviations(self, folder: str) -> list[str]:
+        """Work-tree vote paths in ``folder`` that may not be their HEAD version: not clean in git's index, or staged.
+
+        Found once for the whole tree with set operations, not path by path per folder.
+        """
+        if self._deviations is None:
+            clean = self.repo.index_clean or {}
+            odd = (set(self.repo.votes) - clean.keys()) | (self.staged or frozenset())
+            found: dict[str, list[str]] = {}
+            for p in odd:
+                found.setdefault(p[:p.rindex("/") + 1], []).append(p)
+            self._deviations = found
+        return [p for p in self._deviations.get(folder, ()) if p in self.repo.votes]
+
+    def committed_vote(self, path: str) -> ParsedVote | None:
+        if self.committed_votes is None:
+            self.committed_votes = _committed_votes(self.repo, self.history)
+        return self.committed_votes.get(path)
 
     def vote_paths(self, folder: str) -> list[str]:
         """Working-tree vote paths in ``folder``; indexed once, not scanned per NEP."""
+        if isinstance(self.repo.votes, DiskVotes):
+            return self.repo.votes.in_folder(folder)
         if self._folders is None:
             index: dict[str, list[str]] = {}
             for path in self.repo.votes:
@@ -81,7 +111,7 @@ class World:
                 self.signatures.save()
             except OSError:
                 pass
-        for cache in (self.objects, self.tallies):
+        for cache in (self.objects, self.tallies, self.findings):
             if cache is not None:
                 try:
                     cache.save()
@@ -92,7 +122,7 @@ class World:
 def gather(root: Path, *, history: History | None = None, cache: bool = True) -> World:
     """Read everything one run needs, before any evaluation: files, history, vote versions, snapshots."""
     from tooling.shell import caches
-    from tooling.shell.history import read_blobs, read_history
+    from tooling.shell.history import read_history
 
     root = Path(root)
     git = (root / ".git").exists()
@@ -107,17 +137,13 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
         objects = ObjectCache.load(cache_dir, root if git else None)
     governance = governance_versions(root, history, objects) if in_git else None
     repo = load_repository(root, governance.at(FAR_FUTURE) if governance is not None else None, objects)
-    committed: dict[str, ParsedVote] = {}
-    want: dict[str, str] = {}
-    for path in history.paths("votes/", FAR_FUTURE):
-        blob = history.first_blob(path, FAR_FUTURE)
-        if blob and repo.vote_blobs.get(path) != blob:
-            want[path] = blob
-    if want:
-        blobs = read_blobs(root, set(want.values()))
-        for path, blob in want.items():
-            if blob in blobs and VOTE_PATH.match(path):
-                committed[path] = parse_vote(path, blobs[blob])
+    staged: frozenset[str] | None = None
+    if in_git and history.head is not None and repo.index_clean is not None:
+        from tooling.shell import git as gitrun
+
+        proc = gitrun.run(root, ["diff-index", "--cached", "--name-only", "-z", "HEAD", "--", "votes"])
+        if proc.returncode == 0:
+            staged = frozenset(gitrun.decode_path(p) for p in proc.stdout.split(b"\0") if p)
     snapshots = read_snapshots(root, repo, history, in_git, governance, objects)
     signatures = None
     if cache_dir is not None:
@@ -133,13 +159,36 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
         from tooling.shell.tallycache import TallyCache
 
         tallies = TallyCache(cache_dir, root if git else None)
-    world = World(repo, history, in_git, committed, signatures=signatures, snapshots=snapshots, objects=objects,
-                  tallies=tallies)
+    findings = None
+    if cache_dir is not None:
+        from tooling.shell.findcache import FindingsMemo
+
+        findings = FindingsMemo(cache_dir, root if git else None)
+    world = World(repo, history, in_git, None, signatures=signatures, snapshots=snapshots, objects=objects,
+                  tallies=tallies, findings=findings, staged=staged)
     if in_git:
         from tooling.shell.delegations import read_delegations
 
         world.delegations = read_delegations(root, history, governance)
     return world
+
+
+def _committed_votes(repo: Repository, history: History) -> dict[str, ParsedVote]:
+    """Each vote file's first included version where it differs from the work tree's (SPEC 4: it is what counts)."""
+    from tooling.shell.history import read_blobs
+
+    committed: dict[str, ParsedVote] = {}
+    want: dict[str, str] = {}
+    for path in history.paths("votes/", FAR_FUTURE):
+        blob = history.first_blob(path, FAR_FUTURE)
+        if blob and repo.vote_blobs.get(path) != blob:
+            want[path] = blob
+    if want:
+        blobs = read_blobs(repo.root, set(want.values()))
+        for path, blob in want.items():
+            if blob in blobs and VOTE_PATH.match(path):
+                committed[path] = parse_vote(path, blobs[blob])
+    return committed
 
 
 @dataclass(frozen=True)
@@ -172,21 +221,47 @@ class Evaluation:
         return st.submitted if st and st.submitted is not None and st.submitted <= self.as_of else self.as_of
 
 
-def vote_files_for(world: World, nep: int, as_of: int) -> tuple[VoteFile, ...]:
+def vote_files_for(world: World, nep: int, as_of: int) -> Deferred[VoteFile]:
+    """NEP ``nep``'s vote files at ``as_of``, named by reference where history and git's index allow it."""
     folder = f"votes/nep-{nep:04d}/"
-    paths = set(world.vote_paths(folder))
-    paths.update(p for p in world.history.paths(folder, as_of) if VOTE_PATH.match(p))
-    out = []
-    for path in sorted(paths):
-        included = world.history.inclusion_time(path, as_of)
-        parsed = world.committed_votes.get(path) if included is not None else None
-        if parsed is None:
-            parsed = world.repo.votes.get(path)
-        if parsed is None:
-            continue  # deleted from the tree and never readable from history
-        error = "; ".join(d.message for d in parsed.diagnostics) or None
-        out.append(VoteFile(path, parsed.vote, included, error))
-    return tuple(out)
+
+    def load() -> tuple[VoteFile, ...]:
+        paths = set(world.vote_paths(folder))
+        paths.update(p for p in world.history.paths(folder, as_of) if VOTE_PATH.match(p))
+        out = []
+        for path in sorted(paths):
+            included = world.history.inclusion_time(path, as_of)
+            parsed = world.committed_vote(path) if included is not None else None
+            if parsed is None:
+                parsed = world.repo.votes.get(path)
+            if parsed is None:
+                continue  # deleted from the tree and never readable from history
+            error = "; ".join(d.message for d in parsed.diagnostics) or None
+            out.append(VoteFile(path, parsed.vote, included, error))
+        return tuple(out)
+
+    return Deferred(load, key=folder_key(world, nep, as_of)[0])
+
+
+def folder_key(world: World, nep: int, as_of: int) -> tuple[str | None, bool]:
+    """A digest of everything ``vote_files_for`` reads for NEP ``nep``'s folder (None where it cannot be named
+    so), and whether any work-tree file there is not its HEAD version.
+
+    From ``as_of`` at or after the folder's last event, history's part is its chained digest (paths, inclusion
+    clocks, first blobs). The work tree matters only for files history has not included; every work-tree vote
+    file that is not byte for byte its HEAD version (not clean in git's index, or staged) is named by path
+    and blob id. Naming more than needed only costs a memo miss, never a wrong answer.
+    """
+    folder = f"votes/nep-{nep:04d}/"
+    clean, staged = world.repo.index_clean, world.staged
+    if not world.git or clean is None or staged is None or world.history.head is None:
+        return None, True
+    summary = world.history.vote_folder(folder)
+    if summary is not None and as_of < summary[1]:
+        return None, True
+    extra = [(p, world.repo.vote_blobs.get(p)) for p in world.deviations(folder)]
+    named = ("votes", nep, summary[0] if summary else None, sorted(extra, key=lambda e: e[0]))
+    return hashlib.sha256(repr(named).encode("utf-8", "surrogatepass")).hexdigest(), bool(extra)
 
 
 def _committed_status(world: World, p: Proposal, as_of: int) -> NEPStatus | None:

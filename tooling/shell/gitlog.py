@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,10 @@ _TRACKED_BYTES = (b"neps/", b"votes/", b"delegations/")
 _EXACT_BYTES = (b"governance.yaml", b"stakes/ledger.yaml")
 _HEADER = b"\x01"
 _REGULAR_MODES = (b"100644", b"100755")
+
+
+#: Bump when the meaning of the cached data changes.
+CACHE_FORMAT = 4
 
 
 @dataclass
@@ -161,3 +166,47 @@ def _extend(repo: Path, raw: _Raw, head: str) -> _Raw | None:
     statuses = dict(raw.statuses)
     statuses.update(_read_statuses(repo, changes, statuses))
     return _Raw(head, raw.commits + commits, raw.changes + [(p, i, b) for p, i, b, _ in changes], statuses)
+
+
+# The history cache's file (``shell.history`` decides where it lives and when it is used).
+
+
+def _load_cache(data: bytes | None) -> tuple[_Raw, str, dict[str, tuple[str, int]]] | None:
+    """(the raw history without its vote changes, those changes as JSON text, the vote folders' digests)."""
+    if data is None:
+        return None
+    try:
+        doc = json.loads(data)
+        if doc.get("format") != CACHE_FORMAT:
+            return None
+        commits = [(str(sha), int(time)) for sha, time in doc["commits"]]
+        changes = [(str(p), int(i), None if b is None else str(b)) for p, i, b in doc["changes"]]
+        if any(not 0 <= i < len(commits) for _, i, _ in changes):
+            return None
+        statuses = {str(k): None if v is None else str(v) for k, v in doc["statuses"].items()}
+        votes = doc["votes"]
+        folders = {str(k): (str(d), int(c)) for k, (d, c) in doc["folders"].items()}
+        if not isinstance(votes, str):
+            return None
+        return _Raw(str(doc["head"]), commits, changes, statuses), votes, folders
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return None
+
+
+def _vote_changes(text: str, commits: int) -> list[tuple[str, int, str | None]]:
+    """The vote changes kept as JSON text in the cache; a damaged text raises (the caller rescans)."""
+    changes = [(str(p), int(i), None if b is None else str(b)) for p, i, b in json.loads(text)]
+    if any(not 0 <= i < commits or not p.startswith("votes/") for p, i, _ in changes):
+        raise ValueError("damaged vote changes")
+    return changes
+
+
+def _dump_cache(raw: _Raw, folders: Mapping[str, tuple[str, int]]) -> bytes:
+    # The vote changes are most of the file: kept as one JSON string, parsed only by a run that needs them.
+    votes = [c for c in raw.changes if c[0].startswith("votes/")]
+    others = [c for c in raw.changes if not c[0].startswith("votes/")]
+    doc = {"format": CACHE_FORMAT, "head": raw.head, "commits": raw.commits, "changes": others,
+           "votes": json.dumps(votes, separators=(",", ":"), ensure_ascii=True), "statuses": raw.statuses,
+           "folders": folders}
+    # ASCII escapes carry non-UTF-8 file names (lone surrogates) through JSON.
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=True).encode("ascii")

@@ -21,14 +21,14 @@ first-parent chain.
 from __future__ import annotations
 
 import bisect
-import json
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Collection, Mapping
+from typing import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 from tooling.shell import caches
 from tooling.shell.frontmatter import front_matter_status  # noqa: F401
-from tooling.shell.gitlog import _Raw, _extend, _is_nep_path, _scan_all
+from tooling.shell.gitlog import _Raw, _dump_cache, _extend, _is_nep_path, _load_cache, _scan_all, _vote_changes
 # Re-exported: callers that predate shell.git import these names from here.
 from tooling.shell.git import (  # noqa: F401
     LOCAL_GIT_ENV as _LOCAL_GIT_ENV,
@@ -53,8 +53,6 @@ from tooling.shell.git import (  # noqa: F401
 GOVERNANCE_PATH = "governance.yaml"
 LEDGER_PATH = "stakes/ledger.yaml"
 TRACKED_PREFIXES: tuple[str, ...] = ("neps/", "votes/", "delegations/", GOVERNANCE_PATH, LEDGER_PATH)
-#: Bump when the meaning of the cached data changes.
-CACHE_FORMAT = 3
 
 
 
@@ -85,12 +83,32 @@ class History:
     events: Mapping[str, tuple[FileEvent, ...]] = field(default_factory=dict)
     nep_statuses: Mapping[str, tuple[tuple[int, str | None], ...]] = field(default_factory=dict)
     head: str | None = None
+    #: Vote folder ("votes/nep-0001/") -> (digest of its events, clock of its last event): what names the folder's
+    #: vote files for any ``as_of`` at or after that clock without reading its events (``vote_folder``).
+    vote_folders: Mapping[str, tuple[str, int]] = field(default_factory=dict, compare=False)
     _clocks: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    _sorted_paths: tuple[str, ...] = field(init=False, repr=False, compare=False)
+    _sorted: dict[bool, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_clocks", tuple(c.clock for c in self.commits))
-        object.__setattr__(self, "_sorted_paths", tuple(sorted(self.events)))
+        object.__setattr__(self, "_sorted", {})
+
+    def _sorted_paths(self, votes: bool) -> tuple[str, ...]:
+        """Sorted paths with events, vote files apart from the rest (so that NEP lookups never load votes)."""
+        found = self._sorted.get(votes)
+        if found is None:
+            keys = self.events.keys() if votes or not isinstance(self.events, _Events) else self.events.eager
+            found = self._sorted[votes] = tuple(sorted(p for p in keys if p.startswith("votes/") == votes))
+        return found
+
+    def vote_folder(self, folder: str) -> tuple[str, int] | None:
+        """(digest, last clock) of the events under ``folder`` ("votes/nep-0001/"); None if it has none.
+
+        The digest chains every event of the folder (path, clock, blob) in history order, so it names exactly
+        what ``paths``, ``inclusion_time`` and ``first_blob`` answer for the folder at any ``as_of`` at or after
+        the last clock.
+        """
+        return self.vote_folders.get(folder)
 
     def prefix(self, as_of: int) -> int:
         """Number of commits of the repository "as of" ``as_of`` (clock <= as_of)."""
@@ -141,7 +159,12 @@ class History:
 
     def paths(self, prefix: str, as_of: int) -> list[str]:
         """Every path starting with ``prefix`` included by ``as_of``, even if deleted later; sorted."""
-        keys = self._sorted_paths
+        if prefix.startswith("votes/"):
+            keys = self._sorted_paths(True)
+        elif "votes/".startswith(prefix):
+            keys = tuple(sorted(self._sorted_paths(True) + self._sorted_paths(False)))
+        else:
+            keys = self._sorted_paths(False)
         start = bisect.bisect_left(keys, prefix)
         end = bisect.bisect_left(keys, _prefix_upper_bound(prefix)) if prefix else len(keys)
         limit = self.prefix(as_of)
@@ -206,29 +229,101 @@ def read_history(
     return _read_cached(repo, cache_key or ref, head, Path(cache_dir))
 
 
-def _assemble(raw: _Raw) -> History:
+class _Events(Mapping[str, tuple[FileEvent, ...]]):
+    """Every path's events; those of vote files are grouped only when first asked for.
+
+    A warm ``status`` needs the NEPs' events and each vote folder's digest, not 100,000 vote events.
+    """
+
+    def __init__(self, eager: dict[str, tuple[FileEvent, ...]],
+                 votes: Callable[[], dict[str, tuple[FileEvent, ...]]]) -> None:
+        self.eager = eager
+        self._votes_thunk = votes
+        self._votes: dict[str, tuple[FileEvent, ...]] | None = None
+
+    def _vote_events(self) -> dict[str, tuple[FileEvent, ...]]:
+        if self._votes is None:
+            self._votes = self._votes_thunk()
+        return self._votes
+
+    def __getitem__(self, path: str) -> tuple[FileEvent, ...]:
+        if path.startswith("votes/"):
+            return self._vote_events()[path]
+        return self.eager[path]
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.eager
+        yield from self._vote_events()
+
+    def __len__(self) -> int:
+        return len(self.eager) + len(self._vote_events())
+
+
+def _clocks_of(raw_commits: Sequence[tuple[str, int]]) -> list[Commit]:
     commits: list[Commit] = []
     clock: int | None = None
-    for sha, time in raw.commits:
+    for sha, time in raw_commits:
         clock = time if clock is None or time > clock else clock
         commits.append(Commit(sha, time, clock))
-    clocks = [c.clock for c in commits]
+    return commits
+
+
+def _group(changes: Iterable[tuple[str, int, str | None]], clocks: Sequence[int]) -> dict[str, tuple[FileEvent, ...]]:
     grouped: dict[str, list[FileEvent]] = {}
-    for path, index, blob in raw.changes:
+    for path, index, blob in changes:
         event = FileEvent(path, index, clocks[index], blob)
         bucket = grouped.get(path)
         if bucket is None:
             grouped[path] = [event]
         else:
             bucket.append(event)
-    events = {path: tuple(evs) for path, evs in grouped.items()}
+    return {path: tuple(evs) for path, evs in grouped.items()}
+
+
+def _folder_of(path: str) -> str:
+    return path.rsplit("/", 1)[0] + "/"
+
+
+def folder_digests(
+    changes: Iterable[tuple[str, int, str | None]], clocks: Sequence[int],
+    start: Mapping[str, tuple[str, int]] | None = None,
+) -> dict[str, tuple[str, int]]:
+    """Each vote folder's chained digest of its events, continued from ``start`` (the digests before them)."""
+    out = dict(start or {})
+    for path, index, blob in changes:
+        if not path.startswith("votes/"):
+            continue
+        folder = _folder_of(path)
+        prev = out.get(folder)
+        h = hashlib.sha256((prev[0] if prev else "").encode("ascii"))
+        h.update(repr((path, clocks[index], blob)).encode("utf-8", "surrogatepass"))
+        out[folder] = (h.hexdigest(), clocks[index])
+    return out
+
+
+def _assemble(raw: _Raw, folders: Mapping[str, tuple[str, int]] | None = None,
+              vote_changes: Callable[[], list[tuple[str, int, str | None]]] | None = None) -> History:
+    """The History of ``raw``; ``vote_changes``: the vote files' changes, read only when asked for."""
+    commits = _clocks_of(raw.commits)
+    clocks = [c.clock for c in commits]
+    if vote_changes is None:
+        others = [c for c in raw.changes if not c[0].startswith("votes/")]
+        votes_now = [c for c in raw.changes if c[0].startswith("votes/")]
+        if folders is None:
+            folders = folder_digests(votes_now, clocks)
+        vote_changes = lambda: votes_now  # noqa: E731
+    else:
+        others = list(raw.changes)
+    assert folders is not None
+    eager = _group(others, clocks)
+    events = _Events(eager, lambda: _group(vote_changes(), clocks))  # type: ignore[misc]
     statuses = raw.statuses
     nep_statuses = {
         path: tuple((e.clock, statuses.get(e.blob) if e.blob is not None else None) for e in evs)
-        for path, evs in events.items()
+        for path, evs in eager.items()
         if path[:5] == "neps/" and _is_nep_path(path)
     }
-    return History(tuple(commits), events, nep_statuses, raw.head)
+    return History(tuple(commits), events, nep_statuses, raw.head, folders)
 
 
 # --------------------------------------------------------------------------
@@ -241,36 +336,25 @@ def _git_version(repo: Path) -> str:
     return _git(repo, "version").decode().strip()
 
 
-def _load_cache(data: bytes | None) -> _Raw | None:
-    if data is None:
-        return None
-    try:
-        doc = json.loads(data)
-        if doc.get("format") != CACHE_FORMAT:
-            return None
-        commits = [(str(sha), int(time)) for sha, time in doc["commits"]]
-        changes = [(str(p), int(i), None if b is None else str(b)) for p, i, b in doc["changes"]]
-        if any(not 0 <= i < len(commits) for _, i, _ in changes):
-            return None
-        statuses = {str(k): None if v is None else str(v) for k, v in doc["statuses"].items()}
-        return _Raw(str(doc["head"]), commits, changes, statuses)
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return None
-
-
-def _dump_cache(raw: _Raw) -> bytes:
-    doc = {"format": CACHE_FORMAT, "head": raw.head, "commits": raw.commits, "changes": raw.changes,
-           "statuses": raw.statuses}
-    # ASCII escapes carry non-UTF-8 file names (lone surrogates) through JSON.
-    return json.dumps(doc, separators=(",", ":"), ensure_ascii=True).encode("ascii")
-
-
 def _read_cached(repo: Path, ref: str, head: str, cache_dir: Path) -> History:
     name = caches.entry_name("history", ref, _git_version(repo)) + ".json"
-    raw = _load_cache(caches.read(repo, cache_dir, name, _CACHE_LIMIT))
-    if raw is not None and raw.head == head:
-        return _assemble(raw)
-    extended = _extend(repo, raw, head) if raw is not None else None
-    raw = extended if extended is not None else _scan_all(repo, head)
-    caches.write(cache_dir, name, _dump_cache(raw))
-    return _assemble(raw)
+    cached = _load_cache(caches.read(repo, cache_dir, name, _CACHE_LIMIT))
+    if cached is not None:
+        raw, votes_text, folders = cached
+        if raw.head == head:
+            return _assemble(raw, folders, lambda: _vote_changes(votes_text, len(raw.commits)))
+        try:
+            full = _Raw(raw.head, raw.commits, raw.changes + _vote_changes(votes_text, len(raw.commits)),
+                        raw.statuses)
+        except (ValueError, TypeError):
+            full = None
+        extended = _extend(repo, full, head) if full is not None else None
+        if extended is not None:
+            clocks = [c.clock for c in _clocks_of(extended.commits)]
+            folders = folder_digests(extended.changes[len(full.changes):], clocks, folders)  # type: ignore[union-attr]
+            caches.write(cache_dir, name, _dump_cache(extended, folders))
+            return _assemble(extended, folders)
+    raw = _scan_all(repo, head)
+    folders = folder_digests(raw.changes, [c.clock for c in _clocks_of(raw.commits)])
+    caches.write(cache_dir, name, _dump_cache(raw, folders))
+    return _assemble(raw, folders)

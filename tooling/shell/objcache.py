@@ -14,10 +14,11 @@ path) and of the tool's code; a blob id names the bytes. The cache keeps:
   passed the schema, with its positions, so neither the YAML load nor the
   schema runs again (the file is still read: its text is the proposal's).
 
-One JSON file in the cache folder (``shell.caches``: never the work tree),
+Two JSON files in the cache folder (``shell.caches``: never the work tree),
 named by the format and the digest of the tool's code, behind a CRC-32 and
 length header that catches a damaged file (trust comes from where the file
-lives, not from the checksum). A damaged, linked or tracked file reads as
+lives, not from the checksum): the votes (most of the bytes), read only when
+a run first asks for a vote, and everything else. A damaged, linked or tracked file reads as
 empty. Only the entries a run used are written back, so it cannot grow
 without bound. No output depends on it: a miss parses the bytes.
 """
@@ -59,6 +60,11 @@ def file_name() -> str:
     return caches.entry_name("objects", str(FORMAT), str(yaml.__version__), h.hexdigest()) + ".json"
 
 
+def votes_file_name() -> str:
+    """The votes' file: the same dependencies as ``file_name``, another name."""
+    return "votes-" + file_name()
+
+
 class ObjectCache:
     """Parses by blob id for one run: look up, remember, and ``save()`` what was used."""
 
@@ -67,7 +73,8 @@ class ObjectCache:
         self.cache_dir = cache_dir
         self.repo = repo
         data = data or {}
-        self._votes: dict[str, list] = data.get("votes", {})  # type: ignore[type-arg]
+        #: The votes' section, read on first use (None: not read yet).
+        self._votes_data: dict[str, list] | None = data.get("votes")  # type: ignore[type-arg]
         self._ledgers: dict[str, list] = data.get("ledgers", {})  # type: ignore[type-arg]
         self._neps: dict[str, list] = data.get("neps", {})  # type: ignore[type-arg]
         self._govs: dict[str, dict] = data.get("governance", {})  # type: ignore[type-arg]
@@ -76,6 +83,7 @@ class ObjectCache:
         self._used_ledgers: dict[str, list] = {}  # type: ignore[type-arg]
         self._used_neps: dict[str, list] = {}  # type: ignore[type-arg]
         self._dirty = False
+        self._votes_dirty = False
         #: Vote -> blob id, for the votes of this run (the verdicts to remember).
         self._blob_of: dict[Vote, str] = {}
 
@@ -84,7 +92,23 @@ class ObjectCache:
         if cache_dir is None:
             return cls(None, repo)
         raw = caches.read(repo, cache_dir, file_name(), _LIMIT)
-        return cls(cache_dir, repo, _parse(raw) if raw is not None else None)
+        return cls(cache_dir, repo, _parse(raw, _SECTIONS) if raw is not None else None)
+
+    @property
+    def _votes(self) -> dict[str, list]:  # type: ignore[type-arg]
+        if self._votes_data is None:
+            data = None
+            if self.cache_dir is not None:
+                raw = caches.read(self.repo, self.cache_dir, votes_file_name(), _LIMIT)
+                data = _parse(raw, ("votes",)) if raw is not None else None
+            self._votes_data = data["votes"] if data is not None else {}
+        return self._votes_data
+
+    def votes_cached(self) -> bool:
+        """Whether an earlier run left parsed votes (a warm run may then read votes only when asked)."""
+        if self.cache_dir is None:
+            return False
+        return caches.trusted(self.repo, self.cache_dir, self.cache_dir / votes_file_name())
 
     # -- votes ---------------------------------------------------------------
 
@@ -115,7 +139,7 @@ class ObjectCache:
             rec = [v.nep, v.voter, v.public_key, str(v.choice), v.timestamp, v.reason, v.content_hash, v.network,
                    v.signature, 2]
             self._used_votes[blob] = self._votes[blob] = rec
-            self._dirty = True
+            self._votes_dirty = True
         self._blob_of[v] = blob
 
     def verdicts(self) -> dict[Vote, bool]:
@@ -138,7 +162,7 @@ class ObjectCache:
             rec = self._votes[blob]
             if verdict is not None and rec[9] != _VERDICT[verdict]:
                 rec[9] = _VERDICT[verdict]
-                self._dirty = True
+                self._votes_dirty = True
 
     # -- ledgers -------------------------------------------------------------
 
@@ -218,17 +242,28 @@ class ObjectCache:
 
     def save(self) -> None:
         """Write what this run used, if anything new was learned; silent on failure."""
-        if self.cache_dir is None or not self._dirty:
-            return  # entries merely unused this run are not worth a write
-        body = json.dumps({"votes": self._used_votes, "ledgers": self._used_ledgers, "governance": self._used_govs,
-                           "neps": self._used_neps},
-                          separators=(",", ":"), ensure_ascii=True).encode("ascii")
-        header = _MAGIC + b"%08x %d\n" % (zlib.crc32(body), len(body))
-        caches.write(self.cache_dir, file_name(), header + body)
-        self._dirty = False
+        if self.cache_dir is None:
+            return
+        # Entries merely unused this run are not worth a write.
+        if self._dirty:
+            _write(self.cache_dir, file_name(), {"ledgers": self._used_ledgers, "governance": self._used_govs,
+                                                 "neps": self._used_neps})
+            self._dirty = False
+        if self._votes_dirty:
+            # Every vote known is kept, not only this run's: a run reads a NEP's votes only when it needs them.
+            _write(self.cache_dir, votes_file_name(), {"votes": self._votes})
+            self._votes_dirty = False
 
 
-def _parse(raw: bytes) -> dict[str, dict[str, list]] | None:  # type: ignore[type-arg]
+_SECTIONS = ("ledgers", "neps", "governance")
+
+
+def _write(folder: Path, name: str, doc: dict[str, dict[str, list]]) -> None:  # type: ignore[type-arg]
+    body = json.dumps(doc, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+    caches.write(folder, name, _MAGIC + b"%08x %d\n" % (zlib.crc32(body), len(body)) + body)
+
+
+def _parse(raw: bytes, sections: tuple[str, ...]) -> dict[str, dict[str, list]] | None:  # type: ignore[type-arg]
     if not raw.startswith(_MAGIC):
         return None
     head, sep, body = raw.partition(b"\n")
@@ -241,7 +276,6 @@ def _parse(raw: bytes) -> dict[str, dict[str, list]] | None:  # type: ignore[typ
         data = json.loads(body)
     except ValueError:
         return None
-    sections = ("votes", "ledgers", "neps", "governance")
     if not isinstance(data, dict) or not all(isinstance(data.get(k), dict) for k in sections):
         return None
     return data

@@ -11,7 +11,7 @@ import stat
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Sequence
 
 from tooling.core.diagnostics import Diagnostic
 from tooling.core.instants import parse_instant
@@ -48,7 +48,7 @@ class Repository:
     governance: Governance
     stakes: tuple[StakeEntry, ...]
     proposals: list[Proposal]
-    votes: dict[str, ParsedVote]  # working-tree vote files by path
+    votes: Mapping[str, ParsedVote]  # working-tree vote files by path (``DiskVotes`` when loaded from disk)
     diagnostics: list[Diagnostic]  # load, schema and layout findings
     sources: dict[str, str] = field(default_factory=dict)  # path -> text, for rendering diagnostics
     nep_blobs: dict[str, str] = field(default_factory=dict)  # path -> git blob id of the working-tree bytes
@@ -57,11 +57,92 @@ class Repository:
     ledger_valid: bool = True
     #: git blob id of the work tree's ledger bytes, so history's identical version is not parsed twice.
     ledger_blob: str | None = None
+    #: Paths under neps/ and votes/ whose work-tree bytes are their git index entry (``shell.index``); None when
+    #: git was not asked (outside git, no cache) or could not answer exactly.
+    index_clean: Mapping[str, str] | None = None
 
     def by_number(self) -> dict[int, list[Proposal]]:
         out: dict[int, list[Proposal]] = {}
         for p in sorted(self.proposals, key=lambda p: p.path):
             out.setdefault(p.nep, []).append(p)
+        return out
+
+
+class DiskVotes(Mapping[str, ParsedVote]):
+    """The work tree's vote files by path, in listing order; a file git says is clean is parsed when first read.
+
+    A warm run that finds every tally in its memo never reads a vote; one that needs a NEP's votes reads
+    those (from the parse cache by blob id, else from the file, exactly as an eager load would).
+    """
+
+    def __init__(self, root: Path, objects: ObjectCache | None, sources: dict[str, str],
+                 diags: list[Diagnostic], read: Callable[[str, str], bytes | None] | None = None) -> None:
+        """``read(path, blob)``: the bytes of a deferred file (default: the work-tree file, as the loader reads it);
+        None if it is gone."""
+        self._root, self._objects, self._sources, self._diags = root, objects, sources, diags
+        self._read = read or (lambda rel, blob: _read_regular(self._root / rel, rel, self._diags))
+        self._order: list[str] = []
+        self._parsed: dict[str, ParsedVote] = {}
+        self._deferred: dict[str, str] = {}
+        self._folders: dict[str, list[str]] = {}
+
+    def _list(self, rel: str) -> None:
+        self._order.append(rel)
+        folder = rel[:rel.rindex("/") + 1]
+        paths = self._folders.get(folder)
+        if paths is None:
+            self._folders[folder] = [rel]
+        else:
+            paths.append(rel)
+
+    def add(self, rel: str, parsed: ParsedVote) -> None:
+        self._list(rel)
+        self._parsed[rel] = parsed
+
+    def defer(self, rel: str, blob: str) -> None:
+        self._list(rel)
+        self._deferred[rel] = blob
+
+    def in_folder(self, folder: str) -> list[str]:
+        """The paths listed in ``folder`` ("votes/nep-0001/"), in listing order."""
+        return [p for p in self._folders.get(folder, ()) if p in self._parsed or p in self._deferred]
+
+    def __getitem__(self, rel: str) -> ParsedVote:
+        found = self._parsed.get(rel)
+        if found is not None:
+            return found
+        blob = self._deferred.pop(rel)  # KeyError for a path that is not a vote file here
+        parsed = self._objects.vote(rel, blob) if self._objects is not None else None
+        if parsed is None:
+            raw = self._read(rel, blob)
+            if raw is None:  # gone (or no longer a file) since it was listed: as if never listed
+                self._order.remove(rel)
+                self._folders[rel[:rel.rindex("/") + 1]].remove(rel)
+                raise KeyError(rel)
+            parsed = parse_vote(rel, raw)
+            if self._objects is not None:
+                self._objects.remember_vote(blob, parsed)
+            if parsed.text is not None:
+                self._sources[rel] = parsed.text
+        self._parsed[rel] = parsed
+        return parsed
+
+    def __contains__(self, rel: object) -> bool:
+        return rel in self._parsed or rel in self._deferred
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._order))
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def items(self) -> list[tuple[str, ParsedVote]]:  # type: ignore[override]
+        out = []
+        for rel in list(self._order):
+            try:
+                out.append((rel, self[rel]))
+            except KeyError:
+                continue
         return out
 
 
@@ -195,25 +276,34 @@ def ledger_from_bytes(
 
 
 def list_files(root: Path, folder: str) -> list[str]:
-    """Every entry below ``folder`` (repository-relative, '/' separated), links not followed."""
+    """Every entry below ``folder`` (repository-relative, '/' separated), links not followed.
+
+    Files and links are listed; a directory is entered unless it is a link or is named like a NEP or vote
+    file (then it is listed, so the loader reports it as not-a-file instead of passing over it).
+    """
     base = root / folder
     if not base.is_dir() or base.is_symlink():
         return []
-    out = []
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        for name in filenames:
-            out.append(f"{rel_dir}/{name}")
-        for name in dirnames:
-            rel = f"{rel_dir}/{name}"
-            # A link, or a directory named like a NEP or vote file: listed, so the
-            # loader reports it (not-a-file) instead of passing over it.
-            if (Path(dirpath) / name).is_symlink() or classify(rel) in ("nep", "vote"):
+    out: list[str] = []
+    stack = [(os.fspath(base), folder)]
+    while stack:
+        path, rel_dir = stack.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue  # unreadable: as os.walk, passed over
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}"
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
                 out.append(rel)
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if not (Path(dirpath) / d).is_symlink() and classify(f"{rel_dir}/{d}") not in ("nep", "vote")
-        )
+            elif entry.is_symlink() or classify(rel) in ("nep", "vote"):
+                out.append(rel)
+            else:
+                stack.append((entry.path, rel))
     return sorted(out)
 
 
@@ -277,7 +367,9 @@ def load_repository(
         sources["stakes/ledger.yaml"] = stext
     diags: list[Diagnostic] = [*gdiags, *sdiags]
     proposals: list[Proposal] = []
-    votes: dict[str, ParsedVote] = {}
+    votes = DiskVotes(root, objects, sources, diags)
+    # Warm (an earlier run left parsed votes): a vote file the index says is clean is read only if asked for.
+    defer = objects is not None and bool(clean) and objects.votes_cached()
     nep_blobs: dict[str, str] = {}
     vote_blobs: dict[str, str] = {}
     for folder in ("neps", "votes"):
@@ -295,10 +387,14 @@ def load_repository(
                 diags.append(rule("unknown-file").at(rel, (1, 1), f"{rel} is not a NEP or vote file"))
                 continue
             known = clean.get(rel)
+            if kind == "vote" and known is not None and defer:
+                votes.defer(rel, known)
+                vote_blobs[rel] = known
+                continue
             if kind == "vote" and known is not None and objects is not None:
                 cached = objects.vote(rel, known)
                 if cached is not None:
-                    votes[rel] = cached
+                    votes.add(rel, cached)
                     vote_blobs[rel] = known
                     continue
             raw = _read_regular(root / rel, rel, diags)
@@ -318,8 +414,8 @@ def load_repository(
                 vote_blobs[rel] = blob
                 if objects is not None:
                     objects.remember_vote(blob, pv)
-                votes[rel] = pv
+                votes.add(rel, pv)
                 if pv.text is not None:
                     sources[rel] = pv.text
     return Repository(root, governance, stakes, proposals, votes, diags, sources, nep_blobs, vote_blobs,
-                      ledger is not None, ledger_blob)
+                      ledger is not None, ledger_blob, clean or None)

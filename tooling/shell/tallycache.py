@@ -10,15 +10,25 @@ included (already in the key) and whether the result is final (recomputed
 from the rows). So the default "now" still finds the tally of a NEP whose
 inputs did not change.
 
-One small file per NEP in the cache folder (``shell.caches``), holding the key,
-a CRC-32 of the rows and the rows; a NEP whose inputs changed overwrites its file, so the folder is
-bounded by the number of NEPs. A damaged file, or one with another key, is a
-miss. A tally with delegation in force is computed, not cached.
+When the shell hands the vote files over by reference (a ``Deferred`` with a
+key: each path, the blob id counted and its inclusion clock) and the snapshot
+names the ledger version it comes from, the key is made of those names, so a
+hit reads no vote at all; otherwise of every field, as above.
+
+One small file per NEP in the cache folder (``shell.caches``): a header line with
+the key, the number of rows, the counted yes/no/abstain sums and CRC-32s of
+the header and of the rows, then the rows. A hit answers from the header; the
+rows are decoded only when something reads them (the tally report, the site,
+validate), and a body that fails its check then is recomputed. A NEP whose
+inputs changed overwrites its file, so the folder is bounded by the number of
+NEPs. A damaged file, or one with another key, is a miss. A tally with
+delegation in force is computed, not cached.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 import json
 import zlib
 from decimal import Decimal
@@ -26,17 +36,24 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from tooling.core import tally as tally_mod
+from tooling.core.deferred import Deferred
 from tooling.core.model import Vote, VoteCode
 from tooling.core.model.results import VoteResult
 from tooling.core.stakes import Snapshot
 from tooling.core.tally import Tally, VoteFile
 from tooling.shell import caches
 
-FORMAT = 1
+FORMAT = 2
 _LIMIT = 256 << 20
 
 
 def _key(nep: int, vote_files: Sequence[VoteFile], fixed: Sequence[object], snapshot: Snapshot) -> str:
+    key = getattr(vote_files, "key", None) if isinstance(vote_files, Deferred) else None
+    if key is not None and snapshot.source is not None:
+        # By reference: the vote files' digest and the ledger version's commit name every input exactly.
+        by_ref = (FORMAT, "ref", nep, tuple(str(x) for x in fixed), snapshot.source, snapshot.at,
+                  str(snapshot.total), key)
+        return hashlib.sha256(repr(by_ref).encode("utf-8", "surrogatepass")).hexdigest()
     h = hashlib.sha256()
     h.update(repr((FORMAT, nep, tuple(str(x) for x in fixed), str(snapshot.total))).encode("utf-8", "surrogatepass"))
     weights: dict[str, str] = {}
@@ -105,16 +122,25 @@ class TallyCache:
             return compute()
         name = self._name(nep)
         raw = caches.read(self.repo, self.cache_dir, name, _LIMIT)
-        rows = _decode(raw, key) if raw is not None else None
-        if rows is not None:
+        entry = _decode(raw, key) if raw is not None else None
+        if entry is not None:
             self.hits += 1
-            return tally_mod.tally_from_rows(nep, rows, snapshot=snapshot, quorum=quorum, approval=approval,
-                                             as_of=as_of, voting_end=voting_end, delegation=delegation)
+            count, sums, body = entry
+
+            def rows() -> tuple[VoteResult, ...]:
+                decoded = _rows(body)
+                return decoded if decoded is not None and len(decoded) == count else tuple(compute().votes)
+
+            return tally_mod.tally_from_rows(nep, Deferred(rows, count=count, key=key), snapshot=snapshot, quorum=quorum,
+                                             approval=approval, as_of=as_of, voting_end=voting_end,
+                                             delegation=delegation, sums=sums)
         self.misses += 1
         t = compute()
         body = json.dumps([_row_out(r) for r in t.votes], separators=(",", ":"), ensure_ascii=True).encode("ascii")
-        self._pending[name] = b"%s %08x\n" % (key.encode("ascii"), zlib.crc32(body)) + body
-        return t
+        head = f"{key} {len(t.votes)} {t.yes} {t.no} {t.abstain} {zlib.crc32(body):08x}"
+        self._pending[name] = f"{head} {zlib.crc32(head.encode('ascii')):08x}\n".encode("ascii") + body
+        # The rows carry their key from the start, so memos built on them (``shell.findcache``) fill this run.
+        return replace(t, votes=Deferred.of(t.votes, key=key))
 
     def save(self) -> None:
         if self.cache_dir is None:
@@ -124,13 +150,27 @@ class TallyCache:
         self._pending.clear()
 
 
-def _decode(raw: bytes, key: str) -> tuple[VoteResult, ...] | None:
-    """The rows of an entry for exactly ``key`` whose checksum holds; None otherwise."""
+def _decode(raw: bytes, key: str) -> tuple[int, tuple[Decimal, Decimal, Decimal], bytes] | None:
+    """(rows, counted sums, body) of an entry for exactly ``key`` whose header holds; None otherwise."""
     head, sep, body = raw.partition(b"\n")
     try:
-        stored_key, crc = head.decode("ascii").split(" ")
-        if not sep or stored_key != key or int(crc, 16) != zlib.crc32(body):
+        text = head.decode("ascii")
+        fields, _, crc = text.rpartition(" ")
+        stored_key, count, yes, no, abstain, body_crc = fields.split(" ")
+        if not sep or stored_key != key or int(crc, 16) != zlib.crc32(fields.encode("ascii")):
             return None
+        if int(body_crc, 16) != zlib.crc32(body):
+            return None
+        sums = (Decimal(yes), Decimal(no), Decimal(abstain))
+        if not all(d.is_finite() for d in sums):
+            return None
+        return int(count), sums, body
+    except (ValueError, TypeError, ArithmeticError):
+        return None
+
+
+def _rows(body: bytes) -> tuple[VoteResult, ...] | None:
+    try:
         return tuple(_row_in(rec) for rec in json.loads(body))
     except (ValueError, TypeError, KeyError, ArithmeticError):
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import decimal
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from tooling.core.model.enums import Choice, NEPStatus, Outcome, Reason, TrackName, VoteCode
 
@@ -62,7 +62,7 @@ class Tally:
     projected_outcome: Outcome
     reason: Reason | None
     decided_at: int | None
-    votes: tuple[VoteResult, ...]
+    votes: Sequence[VoteResult]  # by path; a ``Deferred`` when a memo of tallies answered
     quorum: Decimal = Decimal("0.20")
     approval: Decimal = Decimal("0.66")
     #: True when delegation applied to this NEP (the feature was in force at its T0).
