@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from tooling.present.format import amount_text, duration_text, format_date, format_instant, instant_text, percent
+from tooling.present.format import amount_text, duration_text, format_date, format_instant, instant_forms, percent
 from tooling.present.site.fmt import value_display
 from tooling.present.site.model import XML_INVALID, page_name
 
@@ -41,7 +41,8 @@ class Formats:
         if m is None:
             # Digits and punctuation we format ourselves: nothing to escape. The exact second is in the
             # datetime attribute (and its tooltip); the text has the site's one form, to the minute.
-            m = self._when[t] = Markup(f'<time datetime="{format_instant(t)}">{instant_text(t)}</time>')
+            exact, text = instant_forms(t)
+            m = self._when[t] = Markup(f'<time datetime="{exact}">{text}</time>')
         return m
 
     def day(self, t: int | None, empty: str = "—") -> Markup:
