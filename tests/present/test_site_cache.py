@@ -264,7 +264,8 @@ def test_a_warm_build_equals_a_cold_one_and_a_damaged_page_entry_is_ignored(
     out = tmp_path / "site"
     build(repo.path, at, out)
     entries = sorted(p for p in cache.iterdir() if p.name.startswith("page-"))
-    assert len(entries) == sum(1 for name in _folder(out) if name.endswith(".html") or name == "feed.xml")
+    # One entry per page, and the votes of the one NEP with a tally (api/nep-0001.json).
+    assert len(entries) == sum(1 for name in _folder(out) if name.endswith(".html") or name == "feed.xml") + 1
     build(repo.path, at, out)
     assert _folder(out) == cold("same", at)
     # A minute later (NEP 1 is in voting: its page and the dashboard show the time left).
@@ -325,3 +326,51 @@ def test_a_file_reached_through_a_symbolic_link_in_the_old_site_is_never_linked(
     write_site({"api/x.json": b"{}"}, out)
     assert not (out / "api").is_symlink() and (out / "api/x.json").read_bytes() == b"{}"
     assert os.stat(out / "api/x.json").st_ino != os.stat(elsewhere / "x.json").st_ino
+
+
+# --------------------------------------------------------------------------
+# Votes the shell named (core.deferred): their rows and their JSON are remembered by that name
+
+
+def _named_votes(inp: SiteInput) -> SiteInput:
+    from tooling.core.deferred import Deferred
+
+    states = {n: s if s.tally is None else replace(s, tally=replace(s.tally, votes=Deferred.of(
+        s.tally.votes, key=f"rows-of-{n}-{len(s.tally.votes)}"))) for n, s in inp.states.items()}
+    return replace(inp, states=states)
+
+
+def test_named_votes_give_the_same_files_and_are_not_written_again_when_remembered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from tooling.present.site import render as render_mod
+
+    plain = render_site(site_input())
+    memo = Memo()
+    named = _named_votes(site_input())
+    assert render_site(replace(named, pages=memo)) == plain
+    assert {"api/nep-0003.json", "nep-0003.html"} <= set(memo.puts)
+    expected = render_site(replace(site_input(), as_of=AS_OF + 60))
+    written: list[int] = []
+    real_rows, real_json = render_mod.vote_rows, render_mod.votes_json
+    monkeypatch.setattr(render_mod, "vote_rows", lambda votes, f: written.append(1) or real_rows(votes, f))
+    monkeypatch.setattr(render_mod, "votes_json", lambda t: written.append(2) or real_json(t))
+    memo.reset()
+    later = replace(named, as_of=AS_OF + 60)
+    assert render_site(replace(later, pages=memo)) == expected
+    # Pages rendered again because they show time: rows are written for those with votes (2: scheduled,
+    # 3: voting), and no vote's JSON is written (the API files' votes are remembered).
+    assert {"nep-0002.html", "nep-0003.html"} <= set(memo.puts) and "nep-0001.html" in memo.hits
+    assert {"api/nep-0001.json", "api/nep-0003.json"} <= set(memo.hits)
+    assert written == [1, 1]
+
+
+def test_the_votes_marker_in_a_value_makes_the_api_file_written_whole() -> None:
+    from tooling.present.site.render import _VOTES
+
+    inp = site_input()
+    proposals = [replace(p, title=_VOTES) if p.nep == 3 else p for p in inp.proposals]
+    plain = render_site(replace(inp, proposals=proposals))
+    named = render_site(replace(_named_votes(replace(inp, proposals=proposals)), pages=Memo()))
+    assert named["api/nep-0003.json"] == plain["api/nep-0003.json"]
+    assert b"\\u0000nep-site:votes\\u0000" in plain["api/nep-0003.json"]

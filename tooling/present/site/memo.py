@@ -12,7 +12,7 @@ remembered compiles no template.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from markupsafe import Markup
 
@@ -74,6 +74,21 @@ class Pages:
         if key is not None and self.memo is not None:
             self.memo.put(path, key, data)
         return self._fill(data) if holes else data
+
+    def part(self, path: str, name: str, inputs: Any, compute: Callable[[], bytes]) -> bytes:
+        """Bytes of a file that are a function of ``inputs`` (and the code): remembered at ``path`` like a page."""
+        key = None
+        if self.memo is not None:
+            try:
+                key = page_key(self.keys, self.environment, name, {"inputs": inputs})
+            except Unkeyable:
+                key = None
+            if key is not None and (data := self.memo.get(path, key)) is not None:
+                return data
+        data = compute()
+        if key is not None and self.memo is not None:
+            self.memo.put(path, key, data)
+        return data
 
     def _fill(self, data: bytes) -> bytes:
         head, _, tail = data.partition(_HOLE_BYTES)

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from markupsafe import Markup
 
-from tooling.core.model import NEPState, NEPStatus, Proposal
+from tooling.core.deferred import Deferred
+from tooling.core.model import NEPState, NEPStatus, Proposal, Tally
 from tooling.present.format import duration_text, format_instant
 from tooling.present.site.api import json_bytes, nep_json, sorted_votes, votes_json
 from tooling.present.site.banner import banner
@@ -153,10 +154,7 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None, code: str = "")
     for p, v in zip(proposals, views):
         s = inp.states[v.nep]
         page(v.page, "nep.html", **nep_context(inp, p, v, s, known, formats, markdown))
-        record = dict(records[v.nep])
-        record["generated_at"] = format_instant(as_of)
-        record["votes"] = [] if s.tally is None else votes_json(s.tally)
-        files[v.api] = json_bytes(record)
+        files[v.api] = nep_api(records[v.nep], s.tally, format_instant(as_of), pages, v.api)
 
     # Protocol in force.
     genesis_version = inp.governance.protocol_version
@@ -221,7 +219,7 @@ def nep_context(inp: SiteInput, p: Proposal, v: NepView, s: NEPState, known: fro
         "discussion": safe_url(p.discussion),
         "github": github_handle,
         "vote_count": 0 if t is None else len(t.votes),
-        "vote_rows": Markup("") if t is None else vote_rows(sorted_votes(t), formats),
+        "vote_rows": _rows(t, formats),
         "body": Derived("markdown", (p.body, known), body),
         "body_html": Derived("markdown-html", (p.body, known), lambda: Markup(body().html)),
         "banner": banner(p, s, as_of),
@@ -234,6 +232,47 @@ def nep_context(inp: SiteInput, p: Proposal, v: NepView, s: NEPState, known: fro
         "time_left": duration_text(s.voting_end - as_of) if t is not None and not t.final and s.voting_end is not None
         else "",
     }
+
+
+_VOTES = "\x00nep-site:votes\x00"  # JSON writes it "\u0000nep-site:votes\u0000": no value of ours is that
+
+
+def nep_api(record: Mapping[str, Any], t: Tally | None, generated_at: str | None, pages: Pages, path: str) -> bytes:
+    """``api/nep-NNNN.json``: the record, ``generated_at`` and every vote.
+
+    The votes, most of the file, are a function of the tally's rows: when the shell named them
+    (``Deferred.key``) their JSON is remembered by that name and put in place of a marker string in
+    the rest of the document, which compact JSON writes the same wherever a value stands. Where the
+    marker occurs other than once, the file is written whole.
+    """
+    def whole() -> bytes:
+        return json_bytes({**record, "generated_at": generated_at, "votes": [] if t is None else votes_json(t)})
+
+    if t is None or not isinstance(t.votes, Deferred) or t.votes.key is None:
+        return whole()
+    tally = t
+    votes = pages.part(path, "api-votes", t.votes.key, lambda: json_bytes(votes_json(tally))[:-1])
+    rest = json_bytes({**record, "generated_at": generated_at, "votes": _VOTES})
+    marker = json_bytes(_VOTES)[:-1]
+    if rest.count(marker) != 1:
+        return whole()
+    head, _, tail = rest.partition(marker)
+    return head + votes + tail
+
+
+def _rows(t: Tally | None, formats: Formats) -> Markup | Derived:
+    """The vote table's rows; named by the rows' own key when the shell gave the votes one.
+
+    A ``Deferred`` with a key is a sequence the key determines (``core.deferred``: the digest of
+    everything its items are a function of), so the rows written from it are named by that key and
+    written only if the page is rendered.
+    """
+    if t is None:
+        return Markup("")
+    key = t.votes.key if isinstance(t.votes, Deferred) else None
+    if key is None:
+        return vote_rows(sorted_votes(t), formats)
+    return Derived("vote-rows", key, lambda: vote_rows(sorted_votes(t), formats))
 
 
 def _body(inp: SiteInput, text: str, known: frozenset[int], markdown: Callable[[], MarkdownIt]) -> RenderedBody:
