@@ -11,8 +11,10 @@ touches the file system's output folder, and replaces it atomically.
 Modules, bottom up: ``fmt`` (formatting), ``model`` (input and shared
 names), ``schema``/``api`` (JSON), ``markdown`` (bodies), ``views`` (per-NEP
 view models), ``changes`` (what changes, for whom), ``banner`` (status
-banners), ``svg`` (pictures), ``feeds`` (feed and calendar), ``render``
-(pages), ``write`` (the shell).
+banners), ``svg`` (pictures), ``feeds`` (feed and calendar), ``env`` (the
+Jinja filters), ``rows`` (the vote table), ``keys`` (a page's key),
+``memo`` (pages through the memo), ``render`` (pages), ``cache`` (the page
+memo and Markdown in the cache folder), ``write`` (the shell).
 """
 
 from tooling.present.site.api import nep_json, tally_summary, votes_json
