@@ -196,7 +196,8 @@ def nep_context(inp: SiteInput, p: Proposal, v: NepView, s: NEPState, known: fro
     """What ``nep.html`` receives for one NEP: the view, and what the page shows of the build instant.
 
     The Markdown body is ``Derived`` from its text and the NEP numbers (rendered only if the page is);
-    the vote rows are written here (``rows``) and so are in the page's key as they are shown.
+    the vote rows too when the shell named them (``_rows``), else they are written here and are in the
+    page's key as they are shown.
     """
     as_of = inp.as_of
     t = s.tally
@@ -234,7 +235,8 @@ def nep_context(inp: SiteInput, p: Proposal, v: NepView, s: NEPState, known: fro
     }
 
 
-_VOTES = "\x00nep-site:votes\x00"  # JSON writes it "\u0000nep-site:votes\u0000": no value of ours is that
+#: Stands for the votes in api/nep-NNNN.json until they are put in; JSON writes it "\u0000nep-site:votes\u0000".
+_VOTES = "\x00nep-site:votes\x00"
 
 
 def nep_api(record: Mapping[str, Any], t: Tally | None, generated_at: str | None, pages: Pages, path: str) -> bytes:
