@@ -85,7 +85,7 @@ class History:
     head: str | None = None
     #: Vote folder ("votes/nep-0001/") -> (digest of its events, clock of its last event): what names the folder's
     #: vote files for any ``as_of`` at or after that clock without reading its events (``vote_folder``).
-    vote_folders: Mapping[str, tuple[str, int]] = field(default_factory=dict, compare=False)
+    vote_folders: Mapping[str, tuple[str, int, bool]] = field(default_factory=dict, compare=False)
     _clocks: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _sorted: dict[bool, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
@@ -101,8 +101,11 @@ class History:
             found = self._sorted[votes] = tuple(sorted(p for p in keys if p.startswith("votes/") == votes))
         return found
 
-    def vote_folder(self, folder: str) -> tuple[str, int] | None:
-        """(digest, last clock) of the events under ``folder`` ("votes/nep-0001/"); None if it has none.
+    def vote_folder(self, folder: str) -> tuple[str, int, bool] | None:
+        """(digest, last clock, once) of the events under ``folder`` ("votes/nep-0001/"); None if it has none.
+
+        ``once``: every file there was added by one commit and never changed or deleted since, so the version
+        that counts is the one in the head's tree.
 
         The digest chains every event of the folder (path, clock, blob) in history order, so it names exactly
         what ``paths``, ``inclusion_time`` and ``first_blob`` answer for the folder at any ``as_of`` at or after
@@ -285,11 +288,16 @@ def _folder_of(path: str) -> str:
 
 
 def folder_digests(
-    changes: Iterable[tuple[str, int, str | None]], clocks: Sequence[int],
-    start: Mapping[str, tuple[str, int]] | None = None,
-) -> dict[str, tuple[str, int]]:
-    """Each vote folder's chained digest of its events, continued from ``start`` (the digests before them)."""
+    changes: Sequence[tuple[str, int, str | None]], clocks: Sequence[int],
+    start: Mapping[str, tuple[str, int, bool]] | None = None,
+) -> dict[str, tuple[str, int, bool]]:
+    """Each vote folder's chained digest of its events, continued from ``start`` (the summaries before them).
+
+    ``changes`` must be every change since ``start`` was made; a folder touched by them whose file had an
+    event before is no longer ``once`` (the caller passes all changes when it cannot tell).
+    """
     out = dict(start or {})
+    seen: set[str] = set()
     for path, index, blob in changes:
         if not path.startswith("votes/"):
             continue
@@ -297,11 +305,13 @@ def folder_digests(
         prev = out.get(folder)
         h = hashlib.sha256((prev[0] if prev else "").encode("ascii"))
         h.update(repr((path, clocks[index], blob)).encode("utf-8", "surrogatepass"))
-        out[folder] = (h.hexdigest(), clocks[index])
+        once = (prev[2] if prev else True) and blob is not None and path not in seen
+        seen.add(path)
+        out[folder] = (h.hexdigest(), clocks[index], once)
     return out
 
 
-def _assemble(raw: _Raw, folders: Mapping[str, tuple[str, int]] | None = None,
+def _assemble(raw: _Raw, folders: Mapping[str, tuple[str, int, bool]] | None = None,
               vote_changes: Callable[[], list[tuple[str, int, str | None]]] | None = None) -> History:
     """The History of ``raw``; ``vote_changes``: the vote files' changes, read only when asked for."""
     commits = _clocks_of(raw.commits)
@@ -351,7 +361,8 @@ def _read_cached(repo: Path, ref: str, head: str, cache_dir: Path) -> History:
         extended = _extend(repo, full, head) if full is not None else None
         if extended is not None:
             clocks = [c.clock for c in _clocks_of(extended.commits)]
-            folders = folder_digests(extended.changes[len(full.changes):], clocks, folders)  # type: ignore[union-attr]
+            # Whether a file changes a second time needs every earlier path: the summaries are made again.
+            folders = folder_digests(extended.changes, clocks)
             caches.write(cache_dir, name, _dump_cache(extended, folders))
             return _assemble(extended, folders)
     raw = _scan_all(repo, head)

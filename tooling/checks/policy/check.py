@@ -65,7 +65,7 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
     # Vote parses by blob id (shell.objcache): a vote seen before is neither read from git nor parsed again.
     objects = ObjectCache.load(cache_dir, root)
     blobs = read_blobs(root, {e.sha for p, e in (*base_entries.items(), *head_entries.items())
-                              if e.is_regular and not (classify(p) == "vote" and objects.has_vote(e.sha))})
+                              if e.is_regular and not (classify(p) == "vote" and objects.has_vote(p, e.sha))})
     history = read_history(root, base_sha, cache_dir=cache_dir, cache_key="check-pr base")
 
     memo: ParseMemo = {}
