@@ -142,10 +142,10 @@ def test_a_later_instant_renders_only_the_pages_that_show_time(warmed) -> None:
     assert warm == render_site(later)
     # Decided NEPs with a final tally and every list of NEPs do not depend on the instant.
     assert {"nep-0001.html", "nep-0006.html", "nep-0008.html", "neps.html", "neps-by-number.html"} <= set(memo.hits)
-    # Countdowns (voting, review, scheduled), the dashboard, the protocol page, and the "nep show --at" of
-    # NEPs without a final tally are rendered again.
-    assert {"index.html", "nep-0002.html", "nep-0003.html", "nep-0004.html", "nep-0005.html",
-            "protocol.html"} <= set(memo.puts)
+    # Countdowns (voting, review, scheduled), the dashboard and the protocol page are rendered again; the
+    # "nep show --at" line of a NEP without a final tally (a draft, 5) is a hole, filled in.
+    assert set(memo.puts) == {"index.html", "nep-0002.html", "nep-0003.html", "nep-0004.html", "protocol.html"}
+    assert {"nep-0005.html", "nep-0007.html", "nep-0009.html"} <= set(memo.hits)
 
 
 # --------------------------------------------------------------------------
@@ -201,33 +201,45 @@ def test_a_value_without_a_canonical_form_makes_the_page_unremembered() -> None:
     assert files == render_site(site_input(base_url=""))
 
 
-def test_the_footer_instant_is_the_only_hole_and_a_page_holding_its_text_is_rendered_whole(tmp_path: Path) -> None:
+def test_holes_are_written_as_is_where_the_templates_say_and_a_page_holding_a_mark_is_rendered_whole(
+    tmp_path: Path,
+) -> None:
+    import re
+
     from markupsafe import Markup
 
     from tooling.present.site.env import Formats
-    from tooling.present.site.keys import HOLE
+    from tooling.present.site.keys import AT_MARK, FOOTER_MARK, Hole, Keys
     from tooling.present.site.memo import Pages
 
     templates = Path(site.SITE_DIR) / "templates"
-    # built_at is written once, in the footer of base.html, as is; every page template extends base.html.
-    mentions = {p.name: p.read_text(encoding="utf-8").count("built_at") for p in templates.iterdir()}
-    assert {name: n for name, n in mentions.items() if n} == {"base.html": 1}
-    assert "{{ built_at }}" in (templates / "base.html").read_text(encoding="utf-8")
-    for p in templates.glob("*.html"):
-        if p.name not in ("base.html", "_macros.html"):
-            assert p.read_text(encoding="utf-8").startswith('{% extends "base.html" %}'), p.name
+    # A hole is written as is, and only there: built_at once in the footer of base.html (which every page
+    # extends), verify_at twice in nep.html (render._VERIFY_LINES).
+    sources = {p.name: p.read_text(encoding="utf-8") for p in templates.iterdir()}
+    for name, where in (("built_at", {"base.html": 1}), ("verify_at", {"nep.html": 2})):
+        assert {n: len(re.findall(name, src)) for n, src in sources.items() if name in src} == where
+        assert {n: src.count("{{ %s }}" % name) for n, src in sources.items() if name in src} == where
+    for name, src in sources.items():
+        if name.endswith(".html") and name not in ("base.html", "_macros.html"):
+            assert src.startswith('{% extends "base.html" %}'), name
+    assert Keys().digest(Hole(AT_MARK, "2026-01-01T00:00:00Z", 2)) == Keys().digest(Hole(AT_MARK, "x", 2))
+    assert Keys().digest(Hole(AT_MARK, "x", 2)) != Keys().digest(Hole(AT_MARK, "x", 1))
 
     (tmp_path / "t.html").write_text("<p>{{ x }}</p><footer>{{ built_at }}</footer>\n", encoding="utf-8")
     formats = Formats()
     footer = formats.when(AS_OF)
     memo = Memo()
-    pages = Pages(tmp_path, formats, footer, memo)
-    plain = pages.render("a.html", "t.html", {"x": "<&>", "built_at": Markup(HOLE)})
+    pages = Pages(tmp_path, formats, memo)
+    hole = Hole.of(FOOTER_MARK, footer)
+    plain = pages.render("a.html", "t.html", {"x": "<&>", "built_at": hole})
     assert plain == f"<p>&lt;&amp;&gt;</p><footer>{footer}</footer>\n".encode() and memo.puts == ["a.html"]
-    # Markup holding the hole's text: only a render with the instant itself is certain.
-    forged = pages.render("b.html", "t.html", {"x": Markup(HOLE), "built_at": Markup(HOLE)})
-    assert forged == f"<p>{HOLE}</p><footer>{footer}</footer>\n".encode() and memo.puts == ["a.html"]
-    assert pages.render("a.html", "t.html", {"x": "<&>", "built_at": Markup(HOLE)}) == plain
+    assert memo.entries["a.html"][1] == f"<p>&lt;&amp;&gt;</p><footer>{FOOTER_MARK}</footer>\n".encode()
+    # Markup holding a mark's text: only a render with the value itself is certain.
+    forged = pages.render("b.html", "t.html", {"x": Markup(FOOTER_MARK), "built_at": hole})
+    assert forged == f"<p>{FOOTER_MARK}</p><footer>{footer}</footer>\n".encode() and memo.puts == ["a.html"]
+    later = Hole.of(FOOTER_MARK, formats.when(AS_OF + 61))
+    assert pages.render("a.html", "t.html", {"x": "<&>", "built_at": later}) == plain.replace(
+        str(footer).encode(), str(later.text).encode())
     assert memo.hits == ["a.html"]
 
 

@@ -10,8 +10,9 @@ A value this module cannot write (a closure, an object of an unknown type) raise
 page is rendered and not remembered.
 
 The build instant is not special: it is in a page's key exactly when the page receives something
-computed from it (a countdown, the phases "now"). The one place every page shows it, the footer, is
-left as a hole (``HOLE``) that the renderer fills in after the memo (``render``).
+computed from it (a countdown, the phases "now"). Where a page only writes it as is (the footer of
+every page, the "nep show --at" line of a NEP without a final tally) it is a ``Hole``: the page is
+remembered with a mark there and the renderer fills it in after the memo (``memo``).
 """
 
 from __future__ import annotations
@@ -27,13 +28,15 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 FORMAT = "1"
-#: Where the footer's build instant goes. Its first character occurs once in it, so two occurrences
-#: never overlap and ``str.count`` counts every one; it starts with "<", which autoescape never lets
-#: through from a value; and the renderer fills it only where it occurs exactly once.
-HOLE = "<\x00nep-site:as-of\x00>"
+#: Marks of the holes (``Hole``): the footer's build instant, and the instant of the "nep show --at" line of a
+#: NEP without a final tally. Each starts with "<", which autoescape never lets through from a value, and
+#: occurs once in itself, so occurrences of marks never overlap and ``count`` counts every one.
+FOOTER_MARK = "<\x00nep-site:as-of\x00>"
+AT_MARK = "<\x00nep-site:at\x00>"
+HOLE = FOOTER_MARK  # the older name
 
 
 class Unkeyable(TypeError):
@@ -51,6 +54,28 @@ class Derived:
     name: str
     inputs: Any
     compute: Callable[[], Any]
+
+
+@dataclass(frozen=True)
+class Hole:
+    """A value a page writes as is and that differs from build to build with the instant alone.
+
+    The page is rendered, and remembered, with ``mark`` where the value goes; ``text`` (the value as the
+    template would write it) is put in afterwards (``memo.Pages``). ``times`` is how often the template
+    writes it: a page is filled only where exactly that many marks are found, otherwise it is rendered
+    with the value itself. In a key a hole is its mark and count, never its text.
+    """
+
+    mark: str
+    text: str
+    times: int = 1
+
+    @classmethod
+    def of(cls, mark: str, value: object, times: int = 1) -> Hole:
+        return cls(mark, str(escape(value)), times)
+
+    def __html__(self) -> str:
+        return self.mark
 
 
 def _fields(cls: type) -> tuple[str, ...]:
@@ -116,6 +141,8 @@ class Keys:
                 self._write(item, out)
         elif isinstance(value, Enum):
             out.append(f"e{t.__module__}.{t.__qualname__}.{value.name};")
+        elif t is Hole:
+            out.append(f"H{len(value.mark)}:{value.mark}{value.times};")
         elif t is Derived:
             out.append(f"D{len(value.name)}:{value.name}")
             self._write(value.inputs, out)

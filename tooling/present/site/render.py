@@ -16,7 +16,7 @@ from tooling.present.site.changes import summarise
 from tooling.present.site.env import Formats
 from tooling.present.site.feeds import render_calendar, status_events, tag_authority
 from tooling.present.site.fmt import normalise_base, safe_url
-from tooling.present.site.keys import HOLE, Derived
+from tooling.present.site.keys import AT_MARK, FOOTER_MARK, Derived, Hole
 from tooling.present.site.markdown import RenderedBody, body_key, make_markdown, render_markdown
 from tooling.present.site.memo import Pages
 from tooling.present.site.model import (
@@ -128,10 +128,10 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None, code: str = "")
             parsers.append(make_markdown())
         return parsers[0]
 
-    pages = Pages(site / "templates", formats, formats.when(as_of), inp.pages, code)
+    pages = Pages(site / "templates", formats, inp.pages, code)
     events = status_events(views, as_of)
-    # What every page receives. Nothing here is the build instant: the footer's is filled in after the
-    # memo (built_at is its hole), and a page that shows more of it receives that in its own context.
+    # What every page receives. Nothing here is the build instant: the footer's is a hole, filled in after
+    # the memo, and a page that shows more of it receives that in its own context.
     common = {
         "network": inp.governance.network,
         "known": known,
@@ -139,7 +139,7 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None, code: str = "")
         "table_columns": TABLE_COLUMNS,
         "has_delegates": inp.delegates is not None,
         "feed_href": "feed.xml",  # pages link relatively (they work from file://); the feed itself uses base
-        "built_at": Markup(HOLE),
+        "built_at": Hole.of(FOOTER_MARK, formats.when(as_of)),
     }
     files: dict[str, bytes] = {}
 
@@ -174,7 +174,7 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None, code: str = "")
     files["api/neps.schema.json"] = json_bytes(NEPS_SCHEMA)
     authority = tag_authority(inp.governance.network)
     feed_events = events[:FEED_LIMIT]
-    # The feed is not a page of the site (no footer): it gets its own context, without the hole.
+    # The feed is not a page of the site (no footer): it gets its own context, without the footer's hole.
     files["feed.xml"] = pages.render("feed.xml", "feed.xml", {
         "network": inp.governance.network,
         "base": base,
@@ -229,12 +229,15 @@ def nep_context(inp: SiteInput, p: Proposal, v: NepView, s: NEPState, known: fro
         "stake_picture": None if t is None else stake_chart(t),
         "links": repo_links(inp.repo_url, p.path),
         "vote_first": s.status is NEPStatus.VOTING,
-        "verify_at": format_instant(tally_at if tally_at is not None else as_of),
+        "verify_at": format_instant(tally_at) if tally_at is not None
+        else Hole.of(AT_MARK, format_instant(as_of), times=_VERIFY_LINES),
         "time_left": duration_text(s.voting_end - as_of) if t is not None and not t.final and s.voting_end is not None
         else "",
     }
 
 
+#: nep.html writes verify_at twice, in its "nep show" and "nep tally" lines.
+_VERIFY_LINES = 2
 #: Stands for the votes in api/nep-NNNN.json until they are put in; JSON writes it "\u0000nep-site:votes\u0000".
 _VOTES = "\x00nep-site:votes\x00"
 
