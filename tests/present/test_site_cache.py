@@ -186,10 +186,10 @@ def test_a_value_without_a_canonical_form_makes_the_page_unremembered() -> None:
 
     real = memo_mod.page_key
 
-    def unkeyable_for_one(keys, environment, template, context):  # type: ignore[no-untyped-def]
+    def unkeyable_for_one(keys, environment, template, context, base=None):  # type: ignore[no-untyped-def]
         if context.get("v") is not None and context["v"].nep == 3:
             raise Unkeyable("test")
-        return real(keys, environment, template, context)
+        return real(keys, environment, template, context, base)
 
     mp = pytest.MonkeyPatch()
     mp.setattr(memo_mod, "page_key", unkeyable_for_one)

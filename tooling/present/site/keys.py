@@ -85,20 +85,35 @@ def _fields(cls: type) -> tuple[str, ...]:
 class Keys:
     """Canonical digests of context values, for one build.
 
-    The digest of a frozen dataclass or a frozenset is computed once per object and reused by every
-    page that receives it (a NEP's view is in its page and in some 30 lists): the renderer builds its
-    values before it renders and changes none of them afterwards. The objects are held, so their ids
-    are not reused while this lives.
+    Values many pages receive are written once, as their digest: the context every page shares
+    (``page_key``'s ``base``), frozensets, and frozen dataclasses of the ``shared`` types (a NEP's view is
+    in its page and in some 30 lists). Each is hashed once per object: the renderer builds its values
+    before it renders and changes none of them afterwards, and the objects are held, so their ids are
+    not reused while this lives. A value of a shared type is always written as its digest, so a key
+    does not depend on which page met it first.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, shared: tuple[type, ...] = ()) -> None:
         self._memo: dict[int, tuple[object, str]] = {}
         self._fields: dict[type, tuple[str, ...] | None] = {}
+        self._shared_types = frozenset(shared)
 
     def digest(self, value: Any) -> str:
         out: list[str] = []
         self._write(value, out)
         return hashlib.sha256("".join(out).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def mapping_digest(self, mapping: Mapping[str, Any]) -> str:
+        """The digest of a mapping of names to values (a context), once per mapping object."""
+        memo = self._memo.get(id(mapping))
+        if memo is None:
+            out: list[str] = [f"{len(mapping)}["]
+            for name, value in mapping.items():
+                out.append(f"{len(name)}:{name}")
+                self._write(value, out)
+            memo = self._memo[id(mapping)] = (mapping, hashlib.sha256(
+                "".join(out).encode("utf-8", "surrogatepass")).hexdigest())
+        return memo[1]
 
     def _shared(self, value: Any, out: list[str]) -> None:
         memo = self._memo.get(id(value))
@@ -147,7 +162,7 @@ class Keys:
             out.append(f"D{len(value.name)}:{value.name}")
             self._write(value.inputs, out)
         elif hasattr(t, "__dataclass_fields__"):
-            if t.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+            if t in self._shared_types and t.__dataclass_params__.frozen:  # type: ignore[attr-defined]
                 self._shared(value, out)
             else:
                 self._write_inline(value, out)
@@ -209,9 +224,15 @@ def environment_digest(templates: Path, code: str) -> str:
     return h.hexdigest()
 
 
-def page_key(keys: Keys, environment: str, template: str, context: Mapping[str, Any]) -> str:
-    """The key of one page: its template, the environment's digest and every context value, by name."""
-    out: list[str] = [f"{FORMAT};{environment};{len(template)}:{template};{len(context)}["]
+def page_key(keys: Keys, environment: str, template: str, context: Mapping[str, Any],
+             base: Mapping[str, Any] | None = None) -> str:
+    """The key of one page: its template, the environment's digest and every context value, by name.
+
+    ``base``: the values every page receives, under those of ``context`` (written once per build, as its digest).
+    """
+    out: list[str] = [f"{FORMAT};{environment};{len(template)}:{template};"]
+    out.append("N" if base is None else "h" + keys.mapping_digest(base))
+    out.append(f"{len(context)}[")
     for name, value in context.items():
         out.append(f"{len(name)}:{name}")
         keys._write(value, out)

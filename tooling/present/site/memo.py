@@ -27,11 +27,12 @@ if TYPE_CHECKING:  # pragma: no cover
 class Pages:
     """The pages of one build: ``render`` returns a page's bytes, from the memo when its key is there."""
 
-    def __init__(self, templates: Path, formats: Formats, memo: PageMemo | None = None, code: str = "") -> None:
+    def __init__(self, templates: Path, formats: Formats, memo: PageMemo | None = None, code: str = "",
+                 shared: tuple[type, ...] = ()) -> None:
         self.templates = templates
         self.formats = formats
         self.memo = memo
-        self.keys = Keys()
+        self.keys = Keys(shared)
         # Digests of the templates and libraries are only worth computing when there is a memo to ask.
         self.environment = environment_digest(templates, code) if memo is not None else ""
         self._env: Environment | None = None
@@ -42,18 +43,21 @@ class Pages:
             self._env = make_environment(self.templates, self.formats)
         return self._env
 
-    def render(self, path: str, template: str, context: Mapping[str, Any]) -> bytes:
-        """The page ``path`` from ``template`` and ``context``, its holes (``keys.Hole``) filled."""
-        holes = [v for v in context.values() if type(v) is Hole]
+    def render(self, path: str, template: str, context: Mapping[str, Any],
+               base: Mapping[str, Any] | None = None) -> bytes:
+        """The page ``path`` from ``template`` and ``base`` (what every page receives; not changed while
+        the pages are rendered) overridden by ``context``, its holes (``keys.Hole``) filled."""
+        merged = context if base is None else {**base, **context}
+        holes = [v for v in merged.values() if type(v) is Hole]
         key = None
         if self.memo is not None:
             try:
-                key = page_key(self.keys, self.environment, template, context)
+                key = page_key(self.keys, self.environment, template, context, base)
             except Unkeyable:
                 key = None
             if key is not None and (data := self.memo.get(path, key)) is not None and _fits(data, holes):
                 return _fill(data, holes)
-        values = {k: v.compute() if type(v) is Derived else v for k, v in context.items()}
+        values = {k: v.compute() if type(v) is Derived else v for k, v in merged.items()}
         self.rendered.append(path)
         data = self.env().get_template(template).render(values).encode("utf-8")
         if not _fits(data, holes):

@@ -128,7 +128,7 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None, code: str = "")
             parsers.append(make_markdown())
         return parsers[0]
 
-    pages = Pages(site / "templates", formats, inp.pages, code)
+    pages = Pages(site / "templates", formats, inp.pages, code, shared=(NepView,))
     events = status_events(views, as_of)
     # What every page receives. Nothing here is the build instant: the footer's is a hole, filled in after
     # the memo, and a page that shows more of it receives that in its own context.
@@ -144,7 +144,7 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None, code: str = "")
     files: dict[str, bytes] = {}
 
     def page(path: str, template: str, **ctx: Any) -> None:
-        files[path] = pages.render(path, template, {**common, **ctx})
+        files[path] = pages.render(path, template, ctx, common)
 
     # Dashboard and index pages (grouped by status, every order, one page per status and per type).
     for path, template, ctx in [dashboard(views, events, inp.states, inp.protocol, as_of), *index_pages(views)]:
