@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from test_site import AS_OF, GOV, fixture_site, site_input
+from test_site import AS_OF, GOV, fixture_site, make_vote, site_input
 from tooling.present import site
 from tooling.present.site import SiteInput, make_markdown, render_markdown, render_site
 from tooling.present.site.cache import BodyStore
@@ -131,6 +131,27 @@ def test_a_changed_nep_renders_its_page_and_the_pages_that_list_it(warmed) -> No
     # NEP-0004 is in review: the dashboard lists it, the feed has its submission.
     assert set(memo.puts) == {"nep-0004.html", "index.html", "feed.xml", *lists}
 
+
+
+def test_a_changed_body_renders_its_page_and_a_new_vote_its_page_and_the_dashboard(warmed) -> None:
+    memo, _ = warmed
+    render_site(replace(site_input(), pages=memo))  # back to the fixture's pages at AS_OF
+    memo.reset()
+    inp = site_input()
+    edited = replace(inp, proposals=[replace(p, body=p.body + "\nOne more line.\n") if p.nep == 1 else p
+                                     for p in inp.proposals])
+    assert render_site(replace(edited, pages=memo)) == render_site(edited)
+    assert memo.puts == ["nep-0001.html"]  # lists show no body (nor the content hash)
+    render_site(replace(site_input(), pages=memo))
+    memo.reset()
+    s3 = inp.states[3]
+    assert s3.tally is not None and not s3.tally.final
+    extra = make_vote("9", "no", "10", ts=AS_OF - 3600, inc=AS_OF - 3000)
+    voted = replace(inp, states={**inp.states, 3: replace(s3, tally=replace(
+        s3.tally, no=s3.tally.no + 10, votes=(*s3.tally.votes, extra)))})
+    assert render_site(replace(voted, pages=memo)) == render_site(voted)
+    # NEP-0003 is in voting: the dashboard shows its tally; no list does.
+    assert sorted(memo.puts) == ["index.html", "nep-0003.html"]
 
 
 def test_a_later_instant_renders_only_the_pages_that_show_time(warmed) -> None:

@@ -19,7 +19,7 @@ from tooling.present.format import duration_text, format_instant, jsonable
 from tooling.present.site.fmt import value_display
 from tooling.present.site.model import DASHBOARD_STATUS_ORDER, SORT_COLUMNS, SORT_ORDERS
 from tooling.present.site.svg import version_chart
-from tooling.present.site.views import NepView, sort_key
+from tooling.present.site.views import NepView, TallyView, sort_key
 
 DASHBOARD_LIMIT = 10
 PHONE_LIMIT = 5  # a phone shows the first five of each list (CSS), with the "all …" link
@@ -30,12 +30,12 @@ Page = tuple[str, str, dict[str, Any]]
 
 def _filters(views: Sequence[NepView]) -> dict[str, Any]:
     status_counts = [(s.value, sum(1 for v in views if v.state.status is s)) for s in NEPStatus]
-    type_counts = [(t, sum(1 for v in views if v.proposal.type is t)) for t in NEPType]
+    type_counts = [(t, sum(1 for v in views if v.type is t)) for t in NEPType]
     return {"status_counts": status_counts, "type_counts": type_counts, "total": len(views)}
 
 
 def dashboard(views: Sequence[NepView], events: Sequence[FeedEvent], states: Mapping[int, NEPState],
-              proto: ProtocolState, as_of: int) -> Page:
+              tallies: Mapping[int, TallyView | None], proto: ProtocolState, as_of: int) -> Page:
     """The dashboard. What it shows of the build instant is computed here (time left), so that its
     context, and so its key, holds no more of the instant than the page shows."""
     counts = [(st.value, sum(1 for v in views if v.state.status is st)) for st in DASHBOARD_STATUS_ORDER]
@@ -62,6 +62,7 @@ def dashboard(views: Sequence[NepView], events: Sequence[FeedEvent], states: Map
         "review": review, "review_total": sum(1 for v in views if v.state.status is NEPStatus.REVIEW),
         "upcoming": upcoming, "upcoming_total": sum(1 for v in views if v.state.status is NEPStatus.SCHEDULED),
         "recent": list(events[:DASHBOARD_LIMIT]), "left": left, "parts": parts,
+        "tallies": {v.nep: tallies[v.nep] for v in voting},
         "version": proto.version, "features": proto.features,
     })
 
@@ -88,7 +89,7 @@ def index_pages(views: Sequence[NepView]) -> list[Page]:
             "client_filter": False,
         }))
     for ty in NEPType:
-        rows = sorted((v for v in views if v.proposal.type is ty), key=sort_key("newest"))
+        rows = sorted((v for v in views if v.type is ty), key=sort_key("newest"))
         out.append((f"type-{ty.value}.html", "list.html", {
             **common, "nav": "neps", "heading": f"{ty.label} NEPs", "rows": rows, "sort_key": "",
             "current": ty.value, "caption": f"{ty.label} NEPs ({len(rows)}), newest first", "client_filter": False,
@@ -118,7 +119,7 @@ def _pending(views: Sequence[NepView], proto: ProtocolState) -> list[Pending]:
             at, label = s.voting_end, "vote closes"
         else:
             continue
-        for c in v.proposal.parameter_changes:
+        for c in v.parameter_changes:
             key = f"{c.module}.{c.parameter}"
             now = proto.parameters.get(key)
             out.append(Pending(key, "absent" if key not in proto.parameters else value_display(now),

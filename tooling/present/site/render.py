@@ -34,7 +34,8 @@ from tooling.present.site.pages import dashboard, index_pages, protocol_json, pr
 from tooling.present.site.rows import vote_rows
 from tooling.present.site.schema import NEPS_SCHEMA
 from tooling.present.site.svg import stake_chart, turnout_chart
-from tooling.present.site.views import NepView, impact_rows, proposal_view, state_view, tally_view, timeline
+from tooling.present.site.views import (NepView, TallyView, impact_rows, proposal_view, state_view, tally_view,
+                                        timeline)
 
 if TYPE_CHECKING:  # pragma: no cover
     from markdown_it import MarkdownIt
@@ -55,8 +56,9 @@ def github_handle(handle: str | None) -> str | None:
     return handle if handle and GITHUB_HANDLE.match(handle) else None
 
 
-def nep_views(proposals: Sequence[Proposal], states: Mapping[int, NEPState]) -> tuple[list[NepView], dict[int, dict[str, Any]]]:
-    """Each NEP's view (what pages show) and its JSON record (``api/``), in the order of ``proposals``."""
+def nep_views(proposals: Sequence[Proposal], states: Mapping[int, NEPState]
+              ) -> tuple[list[NepView], dict[int, TallyView | None], dict[int, dict[str, Any]]]:
+    """Each NEP's view (what lists show), its tally's view and its JSON record (``api/``)."""
     required_by: dict[int, set[int]] = {p.nep: set() for p in proposals}
     superseded_by: dict[int, set[int]] = {p.nep: set() for p in proposals}
     for p in proposals:
@@ -65,6 +67,7 @@ def nep_views(proposals: Sequence[Proposal], states: Mapping[int, NEPState]) -> 
         for r in p.supersedes:
             superseded_by.setdefault(r, set()).add(p.nep)
     views: list[NepView] = []
+    tallies: dict[int, TallyView | None] = {}
     records: dict[int, dict[str, Any]] = {}
     for p in proposals:
         s = states[p.nep]
@@ -72,11 +75,13 @@ def nep_views(proposals: Sequence[Proposal], states: Mapping[int, NEPState]) -> 
         changes = summarise(p)
         record["changes_summary"] = changes.line
         records[p.nep] = record
+        tallies[p.nep] = None if s.tally is None else tally_view(s.tally)
         views.append(
             NepView(
-                proposal=proposal_view(p),
                 state=state_view(s),
                 nep=p.nep,
+                type=p.type,
+                parameter_changes=p.parameter_changes,
                 label=p.label,
                 page=page_name(p.nep),
                 api=api_name(p.nep),
@@ -90,11 +95,10 @@ def nep_views(proposals: Sequence[Proposal], states: Mapping[int, NEPState]) -> 
                 required_by=tuple(sorted(required_by[p.nep])),
                 supersedes=tuple(sorted(p.supersedes)),
                 superseded_by=tuple(record["superseded_by"]),
-                tally=None if s.tally is None else tally_view(s.tally),
                 changes=changes,
             )
         )
-    return views, records
+    return views, tallies, records
 
 
 def render_site(inp: SiteInput, *, site_dir: Path | None = None, code: str = "") -> dict[str, bytes]:
@@ -117,7 +121,7 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None, code: str = "")
     if missing:
         raise ValueError(f"no lifecycle state for NEP(s) {missing}")
     known = frozenset(numbers)
-    views, records = nep_views(proposals, inp.states)
+    views, tallies, records = nep_views(proposals, inp.states)
 
     formats = Formats()
     parsers: list[MarkdownIt] = []
@@ -147,13 +151,13 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None, code: str = "")
         files[path] = pages.render(path, template, ctx, common)
 
     # Dashboard and index pages (grouped by status, every order, one page per status and per type).
-    for path, template, ctx in [dashboard(views, events, inp.states, inp.protocol, as_of), *index_pages(views)]:
+    for path, template, ctx in [dashboard(views, events, inp.states, tallies, inp.protocol, as_of), *index_pages(views)]:
         page(path, template, **ctx)
 
     # One page and one JSON file per NEP.
     for p, v in zip(proposals, views):
         s = inp.states[v.nep]
-        page(v.page, "nep.html", **nep_context(inp, p, v, s, known, formats, markdown))
+        page(v.page, "nep.html", **nep_context(inp, p, v, tallies[v.nep], s, known, formats, markdown))
         files[v.api] = nep_api(records[v.nep], s.tally, format_instant(as_of), pages, v.api)
 
     # Protocol in force.
@@ -191,8 +195,8 @@ def render_site(inp: SiteInput, *, site_dir: Path | None = None, code: str = "")
     return dict(sorted(files.items()))
 
 
-def nep_context(inp: SiteInput, p: Proposal, v: NepView, s: NEPState, known: frozenset[int], formats: Formats,
-                markdown: Callable[[], MarkdownIt]) -> dict[str, Any]:
+def nep_context(inp: SiteInput, p: Proposal, v: NepView, tv: TallyView | None, s: NEPState, known: frozenset[int],
+                formats: Formats, markdown: Callable[[], MarkdownIt]) -> dict[str, Any]:
     """What ``nep.html`` receives for one NEP: the view, and what the page shows of the build instant.
 
     The Markdown body is ``Derived`` from its text and the NEP numbers (rendered only if the page is);
@@ -213,6 +217,8 @@ def nep_context(inp: SiteInput, p: Proposal, v: NepView, s: NEPState, known: fro
     return {
         "nav": "neps",
         "v": v,
+        "proposal": proposal_view(p),
+        "tally": tv,
         "phases": timeline(p, s, as_of),
         "impact": None if ei is None else impact_rows(ei),
         "impact_summary": None if ei is None else ei.describe(),

@@ -161,7 +161,7 @@ def timeline(p: Proposal, s: NEPState, as_of: int) -> tuple[Phase, ...]:
 
 @dataclass(frozen=True)
 class StateView:
-    """A NEP's lifecycle state as pages show it: ``NEPState`` without its tally (``NepView.tally`` has the figures)."""
+    """A NEP's lifecycle state as pages show it: ``NEPState`` without its tally (``TallyView`` has the figures)."""
 
     nep: int
     status: NEPStatus
@@ -218,15 +218,18 @@ def proposal_view(p: Proposal) -> ProposalView:
 
 @dataclass(frozen=True)
 class NepView:
-    """Everything templates need about one NEP, computed once.
+    """What every page that lists a NEP may show of it, computed once.
 
-    It holds no value that varies with the build instant alone (``Tally.as_of``): every page that lists
-    the NEP is keyed by it (``site.keys``). The tally's votes and the JSON record stay with the renderer.
+    Every page that lists the NEP is keyed by it (``site.keys``), so it holds only what lists show: not
+    the body or the content hash (``ProposalView``, the NEP's own page), not the tally (which changes
+    with every vote; the NEP's page and the dashboard receive its ``TallyView``), and nothing that varies
+    with the build instant alone.
     """
 
-    proposal: ProposalView
     state: StateView
     nep: int
+    type: NEPType | None
+    parameter_changes: tuple[ParameterChange, ...]
     label: str
     page: str
     api: str
@@ -240,7 +243,6 @@ class NepView:
     required_by: tuple[int, ...]
     supersedes: tuple[int, ...]
     superseded_by: tuple[int, ...]
-    tally: TallyView | None
     changes: ChangeSummary
 
     @property
@@ -281,7 +283,7 @@ def sort_key(column: str) -> Any:
     keys = {
         "number": lambda v: (v.nep,),
         "newest": lambda v: (-v.newest, -v.nep),
-        "type": lambda v: (TYPE_RANK.get(v.proposal.type, 99), v.nep),
+        "type": lambda v: (TYPE_RANK.get(v.type, 99), v.nep),
         "status": lambda v: (STATUS_RANK[v.state.status], v.nep),
         "title": lambda v: (v.title.casefold(), v.nep),
         "authors": lambda v: (v.author_names.casefold(), v.nep),
