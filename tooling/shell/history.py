@@ -254,6 +254,9 @@ class _Events(Mapping[str, tuple[FileEvent, ...]]):
             return self._vote_events()[path]
         return self.eager[path]
 
+    def get(self, path: str, default: tuple[FileEvent, ...] | None = None) -> tuple[FileEvent, ...] | None:  # type: ignore[override]
+        return (self._vote_events() if path.startswith("votes/") else self.eager).get(path, default)
+
     def __iter__(self) -> Iterator[str]:
         yield from self.eager
         yield from self._vote_events()
@@ -289,26 +292,32 @@ def _folder_of(path: str) -> str:
 
 def folder_digests(
     changes: Sequence[tuple[str, int, str | None]], clocks: Sequence[int],
-    start: Mapping[str, tuple[str, int, bool]] | None = None,
 ) -> dict[str, tuple[str, int, bool]]:
-    """Each vote folder's chained digest of its events, continued from ``start`` (the summaries before them).
+    """Each vote folder's summary: a digest of its events (path, clock, blob) in history order, the clock of the
+    last one, and whether each of its files was added once and never changed or deleted (``vote_folder``).
 
-    ``changes`` must be every change since ``start`` was made; a folder touched by them whose file had an
-    event before is no longer ``once`` (the caller passes all changes when it cannot tell).
+    ``changes``: every change of the history, in order.
     """
-    out = dict(start or {})
-    seen: set[str] = set()
+    events: dict[str, list[str]] = {}
+    last: dict[str, int] = {}
+    count: dict[str, int] = {}
+    once: dict[str, bool] = {}
     for path, index, blob in changes:
         if not path.startswith("votes/"):
             continue
         folder = _folder_of(path)
-        prev = out.get(folder)
-        h = hashlib.sha256((prev[0] if prev else "").encode("ascii"))
-        h.update(repr((path, clocks[index], blob)).encode("utf-8", "surrogatepass"))
-        once = (prev[2] if prev else True) and blob is not None and path not in seen
-        seen.add(path)
-        out[folder] = (h.hexdigest(), clocks[index], once)
-    return out
+        bucket = events.get(folder)
+        if bucket is None:
+            bucket = events[folder] = []
+            once[folder] = True
+        bucket.append(repr((path, clocks[index], blob)))
+        last[folder] = clocks[index]
+        seen = count.get(path, 0)
+        count[path] = seen + 1
+        if seen or blob is None:
+            once[folder] = False
+    return {folder: (hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest(), last[folder],
+                     once[folder]) for folder, lines in events.items()}
 
 
 def _assemble(raw: _Raw, folders: Mapping[str, tuple[str, int, bool]] | None = None,

@@ -80,7 +80,8 @@ class DiskVotes(Mapping[str, ParsedVote]):
         """``read(path, blob)``: the bytes of a deferred file (default: the work-tree file, as the loader reads it);
         None if it is gone."""
         self._root, self._objects, self._sources, self._diags = root, objects, sources, diags
-        self._read = read or (lambda rel, blob: _read_regular(self._root / rel, rel, self._diags))
+        top = os.fspath(root)
+        self._read = read or (lambda rel, blob: _read_regular(os.path.join(top, rel), rel, self._diags))
         self._order: list[str] = []
         self._parsed: dict[str, ParsedVote] = {}
         self._deferred: dict[str, str] = {}
@@ -130,6 +131,17 @@ class DiskVotes(Mapping[str, ParsedVote]):
     def __contains__(self, rel: object) -> bool:
         return rel in self._parsed or rel in self._deferred
 
+    def get(self, rel: str, default: ParsedVote | None = None) -> ParsedVote | None:  # type: ignore[override]
+        found = self._parsed.get(rel)
+        if found is not None:
+            return found
+        if rel not in self._deferred:
+            return default
+        try:
+            return self[rel]
+        except KeyError:
+            return default
+
     def __iter__(self) -> Iterator[str]:
         return iter(list(self._order))
 
@@ -157,7 +169,7 @@ def blob_id(data: bytes) -> str:
 MAX_LEDGER_BYTES = 64 << 20
 
 
-def _read_regular(path: Path, rel: str, diags: list[Diagnostic], limit: int = MAX_FILE_BYTES) -> bytes | None:
+def _read_regular(path: str | Path, rel: str, diags: list[Diagnostic], limit: int = MAX_FILE_BYTES) -> bytes | None:
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -346,6 +358,7 @@ def load_repository(
     the result is the same ``Repository`` either way.
     """
     root = Path(root)
+    top = os.fspath(root)  # file paths joined as strings: 100,000 pathlib objects cost more than the reads
     governance, gdiags, gtext = load_governance(root, objects)
     sources: dict[str, str] = {}
     if gtext is not None:
@@ -397,7 +410,7 @@ def load_repository(
                     votes.add(rel, cached)
                     vote_blobs[rel] = known
                     continue
-            raw = _read_regular(root / rel, rel, diags)
+            raw = _read_regular(os.path.join(top, rel), rel, diags)
             if raw is None:
                 continue
             blob = known or blob_id(raw)
