@@ -5,9 +5,10 @@ with the digest of the tool's code, and an entry that is damaged, too large or f
 as missing. Neither is ever pickled: a page entry is a header line and the page's bytes, the bodies
 are one JSON file.
 
-``PageStore`` (the page memo, ``model.PageMemo``): one entry per page path holding the page's key, the
-SHA-256 of its bytes and the bytes; a page whose key changed overwrites its entry, so the folder
-holds at most one entry per page of the site.
+``PageStore`` (the page memo, ``model.PageMemo``): one entry per path holding the key, the SHA-256 of
+the bytes and the bytes, for each page and for the votes of each ``api/nep-NNNN.json``
+(``memo.Pages.part``); an entry whose key changed is overwritten, so the folder holds at most one
+entry per file of the site.
 
 ``BodyStore``: the rendered NEP bodies by the digest of their text (``markdown.body_key``), read on
 first use, so a build whose NEP pages are all remembered does not read it.
