@@ -245,3 +245,25 @@ def test_check_pr_prints_the_same_warm_and_cold_and_verifies_each_signature_once
     assert verified == []
     monkeypatch.setenv("NEP_CACHE_DIR", str(tmp_path / "other"))
     assert warm == cold == _check_pr(repo, capsys, "main", "pr", VS + 700)
+
+
+def test_a_warm_site_build_at_another_instant_or_after_an_edit_matches_a_cold_one(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """The site remembers pages by what they show (``present.site.keys``), not by the instant: a build an
+    hour later, after the vote closed, or after an edit, takes unchanged pages from the cache and must still print
+    what a cold build prints."""
+    repo = _repo(tmp_path)
+
+    def site(label: str, at: int, cache: str) -> list[str]:
+        monkeypatch.setenv("NEP_CACHE_DIR", str(tmp_path / cache))
+        out = tmp_path / f"site-{label}"
+        capsys.readouterr()
+        assert main(["site", "build", "--out", str(out), "--repo", str(repo.path), "--at", str(at)]) == 0
+        return [f"{f.relative_to(out)}:{f.read_bytes()!r}" for f in sorted(out.rglob("*")) if f.is_file()]
+
+    site("first", VS + 300, "warm")  # NEP 1 in voting: its page and the dashboard count down
+    for label, at in (("hour", VS + 3900), ("after", AFTER)):
+        assert site(f"warm-{label}", at, "warm") == site(f"cold-{label}", at, f"cold-{label}"), label
+    repo.write("neps/nep-0002.md", nep_text(2, title="A retitled draft"))
+    assert site("warm-edit", AFTER, "warm") == site("cold-edit", AFTER, "cold-edit")

@@ -41,6 +41,7 @@ __all__ = [
     "duration_text",
     "format_date",
     "format_instant",
+    "instant_forms",
     "instant_text",
     "jsonable",
     "percent",
@@ -103,9 +104,14 @@ def instant_text(t: int | None, empty: str = NO_VALUE) -> str:
     """Display form of an instant: "2026-02-01 00:00Z", with seconds only when they are not zero."""
     if t is None:
         return empty
+    return instant_forms(t)[1]
+
+
+def instant_forms(t: int) -> tuple[str, str]:
+    """``(format_instant(t), instant_text(t))`` from one conversion, for pages that print both (``<time>``)."""
     full = format_instant(t) or ""
     date, clock = full[:10], full[11:19]
-    return f"{date} {clock[:5] if clock.endswith(':00') else clock}Z"
+    return full, f"{date} {clock[:5] if clock.endswith(':00') else clock}Z"
 
 
 def relative_text(t: int, as_of: int) -> str:

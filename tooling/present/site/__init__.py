@@ -11,15 +11,18 @@ touches the file system's output folder, and replaces it atomically.
 Modules, bottom up: ``fmt`` (formatting), ``model`` (input and shared
 names), ``schema``/``api`` (JSON), ``markdown`` (bodies), ``views`` (per-NEP
 view models), ``changes`` (what changes, for whom), ``banner`` (status
-banners), ``svg`` (pictures), ``feeds`` (feed and calendar), ``render``
-(pages), ``write`` (the shell).
+banners), ``svg`` (pictures), ``feeds`` (feed and calendar), ``env`` (the
+Jinja filters), ``rows`` (the vote table), ``keys`` (a page's key),
+``memo`` (pages through the memo), ``render`` (pages), ``cache`` (the page
+memo and Markdown in the cache folder), ``write`` (the shell).
 """
 
 from tooling.present.site.api import nep_json, tally_summary, votes_json
 from tooling.present.site.feeds import FeedEvent, ics_escape, ics_fold, render_calendar, status_events
 from tooling.present.site.markdown import make_markdown, render_markdown, slugify, validate_link
 from tooling.present.site.model import SITE_DIR, SORT_COLUMNS, SiteInput, api_name, page_name
-from tooling.present.site.render import make_environment, render_site
+from tooling.present.site.env import make_environment
+from tooling.present.site.render import render_site
 from tooling.present.site.schema import NEPS_SCHEMA
 from tooling.present.site.views import impact_rows, tally_view, timeline
 from tooling.present.site.write import SITE_MARKER, build, write_site

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
-from tooling.present.format import amount_text, duration_text, format_date, format_instant, instant_text, percent
+from tooling.present.format import amount_text, duration_text, format_date, format_instant, instant_forms, percent
 from tooling.present.site.fmt import value_display
 from tooling.present.site.model import XML_INVALID, page_name
 
@@ -16,7 +16,45 @@ if TYPE_CHECKING:  # pragma: no cover
     from jinja2 import Environment
 
 
-def make_environment(templates: Path) -> Environment:
+class Formats:
+    """The site's memoised forms of instants and amounts, shared by the templates' filters and ``rows``.
+
+    One per build (it lives as long as the renderer that made it): instants and amounts repeat a lot
+    (votes, tables), and the cache only holds what the pure formatters return.
+    """
+
+    def __init__(self) -> None:
+        self._when: dict[int, Markup] = {}
+        self._day: dict[int, Markup] = {}
+        self._amount: dict[Decimal, str] = {}
+
+    def amount(self, d: Decimal) -> str:
+        m = self._amount.get(d)
+        if m is None:
+            m = self._amount[d] = amount_text(d)
+        return m
+
+    def when(self, t: int | None, empty: str = "—") -> Markup:
+        if t is None:
+            return escape(empty)
+        m = self._when.get(t)
+        if m is None:
+            # Digits and punctuation we format ourselves: nothing to escape. The exact second is in the
+            # datetime attribute (and its tooltip); the text has the site's one form, to the minute.
+            exact, text = instant_forms(t)
+            m = self._when[t] = Markup(f'<time datetime="{exact}">{text}</time>')
+        return m
+
+    def day(self, t: int | None, empty: str = "—") -> Markup:
+        if t is None:
+            return escape(empty)
+        m = self._day.get(t)
+        if m is None:
+            m = self._day[t] = Markup(f'<time datetime="{format_instant(t)}">{format_date(t)}</time>')
+        return m
+
+
+def make_environment(templates: Path, formats: Formats | None = None) -> Environment:
     """One Jinja environment per build: autoescape everywhere, undefined names are errors."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
@@ -28,41 +66,12 @@ def make_environment(templates: Path) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-
-    # Memos live as long as this environment, i.e. one build; instants repeat a lot (votes, tables).
-    when_memo: dict[int, Markup] = {}
-    day_memo: dict[int, Markup] = {}
-    amount_memo: dict[Decimal, str] = {}
-
-    def amount(d: Decimal) -> str:
-        m = amount_memo.get(d)
-        if m is None:
-            m = amount_memo[d] = amount_text(d)
-        return m
-
-    def when(t: int | None, empty: str = "—") -> Markup:
-        if t is None:
-            return escape(empty)
-        m = when_memo.get(t)
-        if m is None:
-            # Digits and punctuation we format ourselves: nothing to escape. The exact second is in the
-            # datetime attribute (and its tooltip); the text has the site's one form, to the minute.
-            m = when_memo[t] = Markup(f'<time datetime="{format_instant(t)}">{instant_text(t)}</time>')
-        return m
-
-    def day(t: int | None, empty: str = "—") -> Markup:
-        if t is None:
-            return escape(empty)
-        m = day_memo.get(t)
-        if m is None:
-            m = day_memo[t] = Markup(f'<time datetime="{format_instant(t)}">{format_date(t)}</time>')
-        return m
-
+    f = formats or Formats()
     env.filters.update(
-        when=when,
-        day=day,
+        when=f.when,
+        day=f.day,
         rfc3339=format_instant,
-        dec=amount,
+        dec=f.amount,
         duration=duration_text,
         pct=lambda d: percent(d, Decimal(1)),
         value=value_display,

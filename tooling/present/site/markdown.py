@@ -92,22 +92,41 @@ class TocEntry:
 class RenderedBody:
     html: str
     toc: tuple[TocEntry, ...]
+    #: Every NEP number the render asked about, with the answer (in the repository or not): the one
+    #: thing besides the text the HTML depends on (a link to ``nep-NNNN.md`` becomes a link to its page).
+    asked: tuple[tuple[int, bool], ...] = ()
+
+    def fits(self, known_neps: frozenset[int]) -> bool:
+        """Whether this is the render of its text for ``known_neps``: every question has the same answer."""
+        return all((n in known_neps) is answer for n, answer in self.asked)
 
 
-def body_key(text: str, known_neps: frozenset[int]) -> str:
-    """What ``render_markdown``'s result depends on besides the code: the text and the NEP numbers it may link."""
+class _Asked:
+    """The set of NEP numbers as the renderer may use it: membership only, every answer recorded."""
+
+    def __init__(self, known: frozenset[int]) -> None:
+        self._known = known
+        self.answers: dict[int, bool] = {}
+
+    def __contains__(self, n: object) -> bool:
+        answer = n in self._known
+        if isinstance(n, int):
+            self.answers[n] = answer
+        return answer
+
+
+def body_key(text: str) -> str:
+    """The name of a body's render: the digest of its text (``RenderedBody.fits`` says for which NEP numbers)."""
     import hashlib
 
-    h = hashlib.sha256(text.encode("utf-8", "surrogatepass"))
-    h.update(b"\0" + ",".join(str(n) for n in sorted(known_neps)).encode("ascii"))
-    return h.hexdigest()
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def body_to_json(body: RenderedBody) -> list[Any]:
     def toc(e: TocEntry) -> list[Any]:
         return [e.level, e.anchor, e.text, [toc(c) for c in e.children]]
 
-    return [body.html, [toc(e) for e in body.toc]]
+    return [body.html, [toc(e) for e in body.toc], [[n, a] for n, a in body.asked]]
 
 
 def body_from_json(rec: Any) -> RenderedBody:
@@ -118,10 +137,15 @@ def body_from_json(rec: Any) -> RenderedBody:
             raise TypeError("not a table-of-contents entry")
         return TocEntry(level, anchor, text, tuple(toc(c) for c in children))
 
-    html, entries = rec
+    html, entries, asked = rec
     if not isinstance(html, str):
         raise TypeError("not a rendered body")
-    return RenderedBody(html, tuple(toc(e) for e in entries))
+    answers = []
+    for n, answer in asked:
+        if type(n) is not int or type(answer) is not bool:
+            raise TypeError("not an answer about a NEP number")
+        answers.append((n, answer))
+    return RenderedBody(html, tuple(toc(e) for e in entries), tuple(answers))
 
 
 def render_markdown(md: MarkdownIt, text: str, known_neps: frozenset[int] = frozenset()) -> RenderedBody:
@@ -129,6 +153,7 @@ def render_markdown(md: MarkdownIt, text: str, known_neps: frozenset[int] = froz
 
     Links to ``nep-NNNN.md`` of a known NEP become links to its page.
     """
+    known = _Asked(known_neps)
     env: dict[str, Any] = {}
     tokens = md.parse(text, env)
     used: set[str] = set(PAGE_IDS)
@@ -160,10 +185,10 @@ def render_markdown(md: MarkdownIt, text: str, known_neps: frozenset[int] = froz
             for c in tok.children:
                 if c.type == "link_open":
                     m = NEP_MD_LINK.match(c.attrGet("href") or "")
-                    if m and int(m.group(1)) in known_neps:
+                    if m and int(m.group(1)) in known:
                         c.attrSet("href", page_name(int(m.group(1))) + (m.group(2) or ""))
     html = md.renderer.render(tokens, md.options, env)
-    return RenderedBody(html, _nest_toc(flat))
+    return RenderedBody(html, _nest_toc(flat), tuple(sorted(known.answers.items())))
 
 
 _TASK = re.compile(r"^\[([ xX])\]\s+")

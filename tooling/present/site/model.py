@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, MutableMapping, Sequence
+from typing import Any, Mapping, MutableMapping, Protocol, Sequence
 
 from tooling.core.delegates import DelegationsReport
 from tooling.core.model import Governance, NEPState, NEPStatus, NEPType, Proposal, ProtocolState
@@ -96,11 +96,25 @@ class SiteInput:
     protocol: ProtocolState
     base_url: str = ""
     repo_url: str = ""
-    #: Markdown bodies already rendered, by ``markdown.body_key``; the render adds what it renders (the caller
-    #: may keep them: a body's HTML is a function of its text and the set of NEP numbers alone).
+    #: Markdown bodies already rendered, by ``markdown.body_key`` (the text's digest); the render adds what it
+    #: renders (the caller may keep them: a body's HTML is a function of its text and of the answers to the
+    #: questions it asked about NEP numbers, ``RenderedBody.fits``).
     bodies: MutableMapping[str, Any] | None = None
     #: Delegations in force at as_of (SPEC 11); None: no delegates page.
     delegates: DelegationsReport | None = None
+    #: Pages rendered before, by their key (``keys.page_key``); None: render every page.
+    pages: PageMemo | None = None
+
+
+class PageMemo(Protocol):
+    """Where pages are remembered between builds: the bytes of the page at ``path`` whose key was ``key``."""
+
+    def get(self, path: str, key: str) -> bytes | None:
+        """The bytes remembered for exactly this key, or None."""
+
+    def put(self, path: str, key: str, data: bytes) -> None:
+        """Remember ``data`` as the page at ``path`` for ``key``."""
+
 
 def page_name(nep: int) -> str:
     return f"nep-{nep:04d}.html"

@@ -9,16 +9,17 @@ and every filter shows its count.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
-from tooling.core.model import NEPStatus, NEPType, Outcome, ProtocolState
+from tooling.core.model import NEPState, NEPStatus, NEPType, Outcome, ProtocolState
+from tooling.present.site.banner import tally_parts
 from tooling.present.site.changes import relative_change
 from tooling.present.site.feeds import FeedEvent
-from tooling.present.format import format_instant, jsonable
+from tooling.present.format import duration_text, format_instant, jsonable
 from tooling.present.site.fmt import value_display
 from tooling.present.site.model import DASHBOARD_STATUS_ORDER, SORT_COLUMNS, SORT_ORDERS
 from tooling.present.site.svg import version_chart
-from tooling.present.site.views import NepView, sort_key
+from tooling.present.site.views import NepView, TallyView, sort_key
 
 DASHBOARD_LIMIT = 10
 PHONE_LIMIT = 5  # a phone shows the first five of each list (CSS), with the "all …" link
@@ -29,11 +30,14 @@ Page = tuple[str, str, dict[str, Any]]
 
 def _filters(views: Sequence[NepView]) -> dict[str, Any]:
     status_counts = [(s.value, sum(1 for v in views if v.state.status is s)) for s in NEPStatus]
-    type_counts = [(t, sum(1 for v in views if v.proposal.type is t)) for t in NEPType]
+    type_counts = [(t, sum(1 for v in views if v.type is t)) for t in NEPType]
     return {"status_counts": status_counts, "type_counts": type_counts, "total": len(views)}
 
 
-def dashboard(views: Sequence[NepView], events: Sequence[FeedEvent]) -> Page:
+def dashboard(views: Sequence[NepView], events: Sequence[FeedEvent], states: Mapping[int, NEPState],
+              tallies: Mapping[int, TallyView | None], proto: ProtocolState, as_of: int) -> Page:
+    """The dashboard. What it shows of the build instant is computed here (time left), so that its
+    context, and so its key, holds no more of the instant than the page shows."""
     counts = [(st.value, sum(1 for v in views if v.state.status is st)) for st in DASHBOARD_STATUS_ORDER]
 
     def of(status: NEPStatus, key: Any) -> list[NepView]:
@@ -42,12 +46,24 @@ def dashboard(views: Sequence[NepView], events: Sequence[FeedEvent]) -> Page:
     voting = of(NEPStatus.VOTING, lambda v: (v.state.voting_end or 0, v.nep))
     review = of(NEPStatus.REVIEW, lambda v: (v.state.voting_start or 0, v.nep))
     upcoming = of(NEPStatus.SCHEDULED, lambda v: (v.state.activates_at or 0, v.nep))
+    voting, review, upcoming = voting[:DASHBOARD_LIMIT], review[:DASHBOARD_LIMIT], upcoming[:DASHBOARD_LIMIT]
+
+    def until(at: int | None) -> str:
+        return duration_text(at - as_of) if at is not None and at > as_of else ""
+
+    # The three lists hold NEPs of three statuses: one NEP is in one list at most.
+    left = {v.nep: duration_text(v.state.voting_end - as_of) for v in voting if v.state.voting_end is not None}
+    left.update({v.nep: until(v.state.voting_start) for v in review})
+    left.update({v.nep: until(v.state.activates_at) for v in upcoming})
+    parts = {v.nep: tally_parts(t) for v in voting if (t := states[v.nep].tally) is not None}
     return ("index.html", "index.html", {
         "nav": "index", "counts": counts, "total": len(views), "phone_limit": PHONE_LIMIT,
-        "voting": voting[:DASHBOARD_LIMIT], "voting_total": len(voting),
-        "review": review[:DASHBOARD_LIMIT], "review_total": len(review),
-        "upcoming": upcoming[:DASHBOARD_LIMIT], "upcoming_total": len(upcoming),
-        "recent": list(events[:DASHBOARD_LIMIT]),
+        "voting": voting, "voting_total": sum(1 for v in views if v.state.status is NEPStatus.VOTING),
+        "review": review, "review_total": sum(1 for v in views if v.state.status is NEPStatus.REVIEW),
+        "upcoming": upcoming, "upcoming_total": sum(1 for v in views if v.state.status is NEPStatus.SCHEDULED),
+        "recent": list(events[:DASHBOARD_LIMIT]), "left": left, "parts": parts,
+        "tallies": {v.nep: tallies[v.nep] for v in voting},
+        "version": proto.version, "features": proto.features,
     })
 
 
@@ -73,7 +89,7 @@ def index_pages(views: Sequence[NepView]) -> list[Page]:
             "client_filter": False,
         }))
     for ty in NEPType:
-        rows = sorted((v for v in views if v.proposal.type is ty), key=sort_key("newest"))
+        rows = sorted((v for v in views if v.type is ty), key=sort_key("newest"))
         out.append((f"type-{ty.value}.html", "list.html", {
             **common, "nav": "neps", "heading": f"{ty.label} NEPs", "rows": rows, "sort_key": "",
             "current": ty.value, "caption": f"{ty.label} NEPs ({len(rows)}), newest first", "client_filter": False,
@@ -103,7 +119,7 @@ def _pending(views: Sequence[NepView], proto: ProtocolState) -> list[Pending]:
             at, label = s.voting_end, "vote closes"
         else:
             continue
-        for c in v.proposal.parameter_changes:
+        for c in v.parameter_changes:
             key = f"{c.module}.{c.parameter}"
             now = proto.parameters.get(key)
             out.append(Pending(key, "absent" if key not in proto.parameters else value_display(now),
@@ -122,7 +138,7 @@ def _feature_by(proto: ProtocolState) -> dict[str, int]:
     return out
 
 
-def protocol_page(views: Sequence[NepView], proto: ProtocolState, genesis_version: str) -> Page:
+def protocol_page(views: Sequence[NepView], proto: ProtocolState, genesis_version: str, as_of: int) -> Page:
     params = [(k, value_display(proto.parameters[k]), proto.set_by.get(k)) for k in sorted(proto.parameters)]
     feature_by = _feature_by(proto)
     features = [(f, feature_by.get(f)) for f in proto.features]
@@ -133,7 +149,7 @@ def protocol_page(views: Sequence[NepView], proto: ProtocolState, genesis_versio
     stops += [(v.changes.target_version, format_instant(v.state.activates_at)[:10], True)
               for v in scheduled if v.changes.target_version][:3]
     return ("protocol.html", "protocol.html", {
-        "nav": "protocol", "params": params, "features": features, "versions": list(proto.versions),
+        "nav": "protocol", "protocol": proto, "as_of": as_of, "params": params, "features": features, "versions": list(proto.versions),
         "genesis_version": genesis_version, "pending": _pending(views, proto), "scheduled": scheduled,
         "version_picture": version_chart(stops),
     })

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any
 
 from tooling.core import timeline as _timeline
 from tooling.core.economics import change, describe_field
-from tooling.core.model import IMPACT_FIELDS, EconomicImpact, NEPState, Outcome, PhaseState, Proposal, Tally, VoteCode
+from tooling.core.model import (IMPACT_FIELDS, Author, EconomicImpact, NEPState, NEPStatus, NEPType, Outcome,
+                                ParameterChange, PhaseState, Proposal, Reason, Tally, TrackName, UpgradePath, VoteCode)
 from tooling.core.model import Phase as PhaseKey
 from tooling.present.site.changes import ChangeSummary
 from tooling.present.format import percent_value
@@ -53,8 +54,31 @@ class Bars:
 
 
 @dataclass(frozen=True)
+class TallyFigures:
+    """The figures of a tally that pages show: a ``Tally`` without its votes and without ``as_of``.
+
+    Pages receive this rather than the tally, so that a page's key (``site.keys``) is not the build
+    instant unless the page shows something computed from it.
+    """
+
+    final: bool
+    total_stake: Decimal
+    yes: Decimal
+    no: Decimal
+    abstain: Decimal
+    quorum: Decimal
+    approval: Decimal
+    quorum_reached: bool
+    approval_reached: bool
+    outcome: Outcome | None
+    projected_outcome: Outcome
+    reason: Reason | None
+    decided_at: int | None
+
+
+@dataclass(frozen=True)
 class TallyView:
-    tally: Tally
+    tally: TallyFigures
     bars: Bars
     turnout_known: bool
     share_known: bool
@@ -91,7 +115,9 @@ def tally_view(t: Tally) -> TallyView:
     )
     counted = sum(1 for v in t.votes if v.counted)
     pending = sum(1 for v in t.votes if not v.counted and v.code is VoteCode.PENDING)
-    return TallyView(t, bars, ts > 0, yn > 0, voted, counted, len(t.votes) - counted - pending, pending)
+    figures = TallyFigures(t.final, t.total_stake, t.yes, t.no, t.abstain, t.quorum, t.approval, t.quorum_reached,
+                           t.approval_reached, t.outcome, t.projected_outcome, t.reason, t.decided_at)
+    return TallyView(figures, bars, ts > 0, yn > 0, voted, counted, len(t.votes) - counted - pending, pending)
 
 
 @dataclass(frozen=True)
@@ -134,12 +160,76 @@ def timeline(p: Proposal, s: NEPState, as_of: int) -> tuple[Phase, ...]:
 
 
 @dataclass(frozen=True)
-class NepView:
-    """Everything templates need about one NEP, computed once."""
+class StateView:
+    """A NEP's lifecycle state as pages show it: ``NEPState`` without its tally (``TallyView`` has the figures)."""
 
-    proposal: Proposal
-    state: NEPState
     nep: int
+    status: NEPStatus
+    outcome: Outcome | None
+    reason: Reason | None
+    submitted: int | None
+    voting_start: int | None
+    voting_end: int | None
+    decided_at: int | None
+    activates_at: int | None
+    activated: int | None
+    deprecated_at: int | None
+    deprecated_by: int | None
+    withdrawn_at: int | None
+    track: TrackName
+
+
+def state_view(s: NEPState) -> StateView:
+    return StateView(s.nep, s.status, s.outcome, s.reason, s.submitted, s.voting_start, s.voting_end, s.decided_at,
+                     s.activates_at, s.activated, s.deprecated_at, s.deprecated_by, s.withdrawn_at, s.track)
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    """A proposal as pages show it: ``Proposal`` without what only diagnostics use (the raw front matter,
+    the positions of its values, the whole file's text), none of which a page shows."""
+
+    path: str
+    nep: int
+    title: str
+    type: NEPType | None
+    authors: tuple[Author, ...]
+    created: str
+    discussion: str | None
+    requires: tuple[int, ...]
+    supersedes: tuple[int, ...]
+    resubmission_of: int | None
+    economic_impact: EconomicImpact | None
+    parameter_changes: tuple[ParameterChange, ...]
+    upgrade_path: UpgradePath | None
+    body: str
+    content_hash: str
+
+    @property
+    def label(self) -> str:
+        return f"NEP-{self.nep:04d}"
+
+
+def proposal_view(p: Proposal) -> ProposalView:
+    return ProposalView(p.path, p.nep, p.title, p.type, p.authors, p.created, p.discussion, p.requires, p.supersedes,
+                        p.resubmission_of, p.economic_impact, p.parameter_changes, p.upgrade_path, p.body,
+                        p.content_hash)
+
+
+@dataclass(frozen=True)
+class NepView:
+    """What every page that lists a NEP may show of it, computed once.
+
+    Every page that lists the NEP is keyed by it (``site.keys``), so it holds only what lists show: not
+    the body or the content hash (``ProposalView``, the NEP's own page), not the tally (which changes
+    with every vote; the NEP's page and the dashboard receive its ``TallyView``), and nothing that varies
+    with the build instant alone.
+    """
+
+    state: StateView
+    nep: int
+    type: NEPType | None
+    parameter_changes: tuple[ParameterChange, ...]
     label: str
     page: str
     api: str
@@ -153,9 +243,7 @@ class NepView:
     required_by: tuple[int, ...]
     supersedes: tuple[int, ...]
     superseded_by: tuple[int, ...]
-    tally: TallyView | None
     changes: ChangeSummary
-    record: Mapping[str, Any] = field(repr=False)
 
     @property
     def outcome(self) -> str:
@@ -195,7 +283,7 @@ def sort_key(column: str) -> Any:
     keys = {
         "number": lambda v: (v.nep,),
         "newest": lambda v: (-v.newest, -v.nep),
-        "type": lambda v: (TYPE_RANK.get(v.proposal.type, 99), v.nep),
+        "type": lambda v: (TYPE_RANK.get(v.type, 99), v.nep),
         "status": lambda v: (STATUS_RANK[v.state.status], v.nep),
         "title": lambda v: (v.title.casefold(), v.nep),
         "authors": lambda v: (v.author_names.casefold(), v.nep),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from tooling.core.diagnostics import Diagnostic
 
@@ -27,7 +28,10 @@ def write_site(files: Mapping[str, bytes], out: Path) -> None:
 
     The files are written into a temporary folder beside ``out`` (same file
     system), which then takes ``out``'s place; a reader never sees a half-built
-    site, and a failed build leaves the old site untouched.
+    site, and a failed build leaves the old site untouched. A file the old site
+    already holds with the same bytes is linked into the new folder, not
+    written again (it keeps its modification time); files the new site does
+    not have go with the old folder.
     """
     out = Path(out)
     for rel in files:
@@ -42,16 +46,19 @@ def write_site(files: Mapping[str, bytes], out: Path) -> None:
             "choose an empty or new folder for --out (default: _site)")
     parent = out.parent if str(out.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
+    previous = _regular_files(out) if out.is_dir() else {}
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
     old: Path | None = None
     try:
         os.chmod(tmp, 0o755)
-        (tmp / SITE_MARKER).write_text("Built by `nep site build`; this folder is replaced on every build.\n",
-                                        encoding="utf-8")
+        marker = tmp / SITE_MARKER
+        marker.write_text("Built by `nep site build`; this folder is replaced on every build.\n", encoding="utf-8")
+        fresh = os.lstat(marker)
         for rel in sorted(files):
             target = tmp / rel
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(files[rel])
+            if not _keep(previous.get(rel), out / rel, files[rel], fresh, target):
+                target.write_bytes(files[rel])
         if out.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=parent))
             os.rmdir(old)
@@ -70,6 +77,48 @@ def write_site(files: Mapping[str, bytes], out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _regular_files(folder: Path) -> dict[str, os.stat_result]:
+    """The regular files below ``folder`` by relative path, without following a symbolic link anywhere."""
+    out: dict[str, os.stat_result] = {}
+    stack = [("", str(folder))]
+    while stack:
+        prefix, path = stack.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISDIR(st.st_mode):
+                stack.append((prefix + entry.name + "/", entry.path))
+            elif stat.S_ISREG(st.st_mode):
+                out[prefix + entry.name] = st
+    return out
+
+
+def _keep(st: os.stat_result | None, old: Path, data: bytes, fresh: os.stat_result, target: Path) -> bool:
+    """Link ``old`` as ``target`` when it already holds exactly ``data``: an unchanged page is not rewritten.
+
+    Only a file this build could have written itself qualifies (a regular file with one name, the owner
+    and mode of a file written now), so the new folder never shares a file with anything outside the site.
+    """
+    if st is None or st.st_size != len(data) or st.st_nlink != 1 or st.st_uid != fresh.st_uid \
+            or stat.S_IMODE(st.st_mode) != stat.S_IMODE(fresh.st_mode):
+        return False
+    try:
+        fd = os.open(old, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            if fh.read(len(data) + 1) != data or os.fstat(fh.fileno()).st_ino != st.st_ino:
+                return False
+        os.link(old, target, follow_symlinks=False)
+    except (OSError, NotImplementedError):
+        return False  # a file system without hard links, a file that changed meanwhile: write it
+    return True
+
+
 def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: str = "",
           warn: Callable[[Sequence[Diagnostic], Mapping[str, str]], None] | None = None) -> int:
     """``nep site build``: read the repository at ``as_of``, render, write; returns the number of files.
@@ -80,9 +129,11 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: st
     (vote files whose name is not UTF-8) with the files' texts.
     """
     from tooling.checks.names import non_utf8_vote_files
-    from tooling.shell.evaluate import evaluate, gather
-
+    from tooling.present.site.cache import BodyStore, PageStore
     from tooling.present.site.delegates import delegates_at
+    from tooling.present.site.markdown import body_key
+    from tooling.shell import caches
+    from tooling.shell.evaluate import evaluate, gather
 
     world = gather(Path(root))
     if warn is not None and (unreadable := non_utf8_vote_files(world)):
@@ -91,8 +142,8 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: st
     world.save_caches()
     delegates = delegates_at(world, as_of)
     proposals = [ev.proposals[n] for n in sorted(ev.proposals) if n in ev.states]
-    cached = _load_bodies(Path(root))
-    bodies = dict(cached)
+    bodies = BodyStore(Path(root))
+    pages = PageStore(Path(root))
     files = render_site(
         SiteInput(
             as_of=as_of,
@@ -104,56 +155,11 @@ def build(root: Path, as_of: int, out: Path, *, base_url: str = "", repo_url: st
             repo_url=repo_url,
             bodies=bodies,
             delegates=delegates,
-        )
+            pages=pages,
+        ),
+        code=caches.code_digest(),
     )
     write_site(files, out)
-    from tooling.present.site.markdown import body_key
-
-    known = frozenset(p.nep for p in proposals)
-    used = {k for k in (body_key(p.body, known) for p in proposals) if k in bodies}
-    _save_bodies(Path(root), cached, {k: bodies[k] for k in used})
+    pages.save()
+    bodies.save({body_key(p.body) for p in proposals})
     return len(files)
-
-
-_BODIES_LIMIT = 512 << 20
-
-
-def _bodies_entry() -> str:
-    from tooling.shell import caches
-
-    import markdown_it
-
-    # The HTML depends on the Markdown library as well as on the tool's code.
-    return caches.entry_name("markdown", "1", str(getattr(markdown_it, "__version__", "?"))) + ".json"
-
-
-def _load_bodies(root: Path) -> dict[str, Any]:
-    """Rendered NEP bodies from the cache folder (``shell.caches``); empty when absent or damaged."""
-    import json
-
-    from tooling.present.site.markdown import body_from_json
-    from tooling.shell import caches
-
-    folder = caches.cache_dir(root)
-    raw = caches.read(root if (root / ".git").exists() else None, folder, _bodies_entry(), _BODIES_LIMIT) \
-        if folder is not None else None
-    if raw is None:
-        return {}
-    try:
-        return {str(k): body_from_json(v) for k, v in json.loads(raw).items()}
-    except (ValueError, TypeError, AttributeError):
-        return {}
-
-
-def _save_bodies(root: Path, before: dict[str, Any], after: dict[str, Any]) -> None:
-    """Keep the bodies this build used; written only when it rendered a new one (a cache only saves time)."""
-    import json
-
-    from tooling.present.site.markdown import body_to_json
-    from tooling.shell import caches
-
-    folder = caches.cache_dir(root)
-    if folder is None or set(after) <= set(before):
-        return  # nothing new rendered: entries merely unused are not worth a write
-    data = json.dumps({k: body_to_json(v) for k, v in after.items()}, separators=(",", ":"), ensure_ascii=True)
-    caches.write(folder, _bodies_entry(), data.encode("ascii"))
