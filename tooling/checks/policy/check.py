@@ -105,7 +105,7 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
                 and not is_delegation_path(c.path)}
     head_w = head_world(root, head_snap, base_snap, base_w, changed, history, memo, reader.votes)
     checked = validate(head_w, as_of, selected)
-    head_w.save_caches()
+    (base_w or head_w).save_caches()
     diags = list(findings.diagnostics) + [d for d in checked if (d.file, d.slug) not in findings.replaced]
     diags = sorted(_dedupe(diags), key=sort_key)
     notes: dict[int, list[str]] = {}

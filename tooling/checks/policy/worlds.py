@@ -54,15 +54,22 @@ class Caches:
 
         return cls(objects, signatures, TallyCache(cache_dir, root), FindingsMemo(cache_dir, root))
 
+    def head_tallies(self) -> Any:
+        """The head's own tally memo, never saved: the memo keeps one entry per NEP, and the base's (main's)
+        is the one the next run needs; the head reads the base's entries for every folder it did not change."""
+        from tooling.shell.tallycache import TallyCache
+
+        return TallyCache(self.tallies.cache_dir, self.tallies.repo) if self.tallies is not None else None
+
 
 def _world(snap: Snapshot, history: History, caches: Caches, parses: VoteParses, snapshots: Snapshots,
-           clean: Files | None, staged: AbstractSet[str]) -> World:
+           clean: Files | None, staged: AbstractSet[str], tallies: Any) -> World:
     """``clean``: the files equal to history's head (None: not known to be, so nothing is named by reference)."""
     repo = snap.repo
     assert repo is not None
     repo.index_clean = clean.votes if clean is not None else None
     return World(repo, history, True, CommittedVotes(history, repo.vote_blobs, parses),
-                 signatures=caches.signatures, snapshots=snapshots, objects=caches.objects, tallies=caches.tallies,
+                 signatures=caches.signatures, snapshots=snapshots, objects=caches.objects, tallies=tallies,
                  findings=caches.findings, staged=frozenset(staged) if clean is not None else None)
 
 
@@ -81,7 +88,8 @@ def base_world(root: Path, snap: Snapshot, history: History, caches: Caches, par
 
     snapshots = _inputs(root, snap, history, caches)
     exact = history.head == snap.sha  # the base's tree is history's head tree
-    world = _world(snap, history, caches, parses, snapshots, snap.files if exact else None, frozenset())
+    world = _world(snap, history, caches, parses, snapshots, snap.files if exact else None, frozenset(),
+                   caches.tallies)
     world.delegations = read_delegations(root, history, snapshots.governance)  # SPEC 11, as gather does
     return world
 
@@ -100,7 +108,8 @@ def head_world(root: Path, snap: Snapshot, base: Snapshot, base_world: World | N
         snapshots = _changed_neps(root, base_world.snapshots, snap, history, changed, caches)
         delegations = base_world.delegations
     staged = {p for p in changed if p in snap.files.votes}
-    world = _world(snap, history, caches, parses, snapshots, base.files if exact else None, staged)
+    tallies = caches.head_tallies() if base_world is not None else caches.tallies
+    world = _world(snap, history, caches, parses, snapshots, base.files if exact else None, staged, tallies)
     world.delegations = delegations
     return world
 
