@@ -141,8 +141,8 @@ def test_a_damaged_object_cache_reads_as_empty(tmp_path: Path, capsys, monkeypat
     cache = tmp_path / "c"
     monkeypatch.setenv("NEP_CACHE_DIR", str(cache))
     first = _outputs(repo, capsys, tmp_path / "s1")
-    for prefix, sections in (("objects-", ("ledgers", "neps", "governance")), ("votes-objects-", ("votes",))):
-        (entry,) = [f for f in cache.iterdir() if f.name.startswith(prefix)]
+    for prefix, sections in (("objects-", ("ledgers", "neps", "governance")), ("votes-", ("votes",))):
+        entry = sorted(f for f in cache.iterdir() if f.name.startswith(prefix))[0]
         data = bytearray(entry.read_bytes())
         data[-40] ^= 1  # one flipped bit inside the entries
         entry.write_bytes(bytes(data))

@@ -148,7 +148,15 @@ def _check_folder(world: World, ev: Evaluation, folder_nep: int, paths: list[str
     if state is not None and state.tally is not None:
         judged = {v.path: v.code for v in state.tally.votes}
     nobody = Snapshot(0, {}, Decimal(0))
+    # Where every file was committed once and the work tree holds those very bytes, a counted row is the work
+    # tree's file judged clean: nothing to read or report for it.
+    summary = world.history.vote_folder(f"votes/nep-{folder_nep:04d}/")
+    as_counted = (world.git and world.repo.index_clean is not None and world.staged is not None
+                  and summary is not None and summary[2])
+    deviating = set(world.deviations(f"votes/nep-{folder_nep:04d}/")) if as_counted else set()
     for path in paths:
+        if as_counted and path not in deviating and path in judged and judged[path] is None:
+            continue
         parsed = world.repo.votes.get(path)
         if parsed is None:
             continue

@@ -29,7 +29,7 @@ from tooling.core.deferred import Deferred
 from tooling.core.stakes import ZERO, Snapshot, exact_context
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VoteFile:
     """One vote file as found (working tree or history)."""
 

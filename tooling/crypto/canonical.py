@@ -7,9 +7,13 @@ import json
 from typing import Any, Mapping
 
 
+#: One encoder for every call: ``json.dumps`` with options builds a new one each time (100,000 votes a run).
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical_json(obj: Any) -> str:
     """Sorted keys, no whitespace, UTF-8 text kept as is."""
-    return json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _ENCODER.encode(obj)
 
 
 def sha256_hex(obj: Any) -> str:

@@ -27,7 +27,7 @@ from tooling.core.deferred import Deferred
 from tooling.core.tally import VoteFile
 from tooling.parse.proposals import VOTE_PATH, ParsedVote, parse_vote
 from tooling.shell.history import EMPTY_HISTORY, History
-from tooling.shell.repository import Repository, load_repository
+from tooling.shell.repository import DiskVotes, Repository, load_repository
 from tooling.shell.snapshots import FAR_FUTURE, SUBMITTED_STATUSES, Snapshots, governance_versions, read_snapshots
 
 
@@ -58,6 +58,21 @@ class World:
     _folders: dict[str, list[str]] | None = None
     #: Vote paths whose index entry differs from HEAD (staged); None: not known, so no folder is named by reference.
     staged: frozenset[str] | None = None
+    _deviations: dict[str, list[str]] | None = None
+
+    def deviations(self, folder: str) -> list[str]:
+        """Work-tree vote paths in ``folder`` that may not be their HEAD version: not clean in git's index, or staged.
+
+        Found once for the whole tree with set operations, not path by path per folder.
+        """
+        if self._deviations is None:
+            clean = self.repo.index_clean or {}
+            odd = (set(self.repo.votes) - clean.keys()) | (self.staged or frozenset())
+            found: dict[str, list[str]] = {}
+            for p in odd:
+                found.setdefault(p[:p.rindex("/") + 1], []).append(p)
+            self._deviations = found
+        return [p for p in self._deviations.get(folder, ()) if p in self.repo.votes]
 
     def committed_vote(self, path: str) -> ParsedVote | None:
         if self.committed_votes is None:
@@ -66,6 +81,8 @@ class World:
 
     def vote_paths(self, folder: str) -> list[str]:
         """Working-tree vote paths in ``folder``; indexed once, not scanned per NEP."""
+        if isinstance(self.repo.votes, DiskVotes):
+            return self.repo.votes.in_folder(folder)
         if self._folders is None:
             index: dict[str, list[str]] = {}
             for path in self.repo.votes:
@@ -242,7 +259,7 @@ def folder_key(world: World, nep: int, as_of: int) -> tuple[str | None, bool]:
     summary = world.history.vote_folder(folder)
     if summary is not None and as_of < summary[1]:
         return None, True
-    extra = [(p, world.repo.vote_blobs.get(p)) for p in world.vote_paths(folder) if p not in clean or p in staged]
+    extra = [(p, world.repo.vote_blobs.get(p)) for p in world.deviations(folder)]
     named = ("votes", nep, summary[0] if summary else None, sorted(extra, key=lambda e: e[0]))
     return hashlib.sha256(repr(named).encode("utf-8", "surrogatepass")).hexdigest(), bool(extra)
 

@@ -19,7 +19,7 @@ _REGULAR_MODES = (b"100644", b"100755")
 
 
 #: Bump when the meaning of the cached data changes.
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 
 
 @dataclass
@@ -171,7 +171,7 @@ def _extend(repo: Path, raw: _Raw, head: str) -> _Raw | None:
 # The history cache's file (``shell.history`` decides where it lives and when it is used).
 
 
-def _load_cache(data: bytes | None) -> tuple[_Raw, str, dict[str, tuple[str, int]]] | None:
+def _load_cache(data: bytes | None) -> tuple[_Raw, str, dict[str, tuple[str, int, bool]]] | None:
     """(the raw history without its vote changes, those changes as JSON text, the vote folders' digests)."""
     if data is None:
         return None
@@ -185,7 +185,7 @@ def _load_cache(data: bytes | None) -> tuple[_Raw, str, dict[str, tuple[str, int
             return None
         statuses = {str(k): None if v is None else str(v) for k, v in doc["statuses"].items()}
         votes = doc["votes"]
-        folders = {str(k): (str(d), int(c)) for k, (d, c) in doc["folders"].items()}
+        folders = {str(k): (str(d), int(c), o is True) for k, (d, c, o) in doc["folders"].items()}
         if not isinstance(votes, str):
             return None
         return _Raw(str(doc["head"]), commits, changes, statuses), votes, folders
@@ -201,7 +201,7 @@ def _vote_changes(text: str, commits: int) -> list[tuple[str, int, str | None]]:
     return changes
 
 
-def _dump_cache(raw: _Raw, folders: Mapping[str, tuple[str, int]]) -> bytes:
+def _dump_cache(raw: _Raw, folders: Mapping[str, tuple[str, int, bool]]) -> bytes:
     # The vote changes are most of the file: kept as one JSON string, parsed only by a run that needs them.
     votes = [c for c in raw.changes if c[0].startswith("votes/")]
     others = [c for c in raw.changes if not c[0].startswith("votes/")]

@@ -85,7 +85,7 @@ class History:
     head: str | None = None
     #: Vote folder ("votes/nep-0001/") -> (digest of its events, clock of its last event): what names the folder's
     #: vote files for any ``as_of`` at or after that clock without reading its events (``vote_folder``).
-    vote_folders: Mapping[str, tuple[str, int]] = field(default_factory=dict, compare=False)
+    vote_folders: Mapping[str, tuple[str, int, bool]] = field(default_factory=dict, compare=False)
     _clocks: tuple[int, ...] = field(init=False, repr=False, compare=False)
     _sorted: dict[bool, tuple[str, ...]] = field(init=False, repr=False, compare=False)
 
@@ -101,8 +101,11 @@ class History:
             found = self._sorted[votes] = tuple(sorted(p for p in keys if p.startswith("votes/") == votes))
         return found
 
-    def vote_folder(self, folder: str) -> tuple[str, int] | None:
-        """(digest, last clock) of the events under ``folder`` ("votes/nep-0001/"); None if it has none.
+    def vote_folder(self, folder: str) -> tuple[str, int, bool] | None:
+        """(digest, last clock, once) of the events under ``folder`` ("votes/nep-0001/"); None if it has none.
+
+        ``once``: every file there was added by one commit and never changed or deleted since, so the version
+        that counts is the one in the head's tree.
 
         The digest chains every event of the folder (path, clock, blob) in history order, so it names exactly
         what ``paths``, ``inclusion_time`` and ``first_blob`` answer for the folder at any ``as_of`` at or after
@@ -251,6 +254,9 @@ class _Events(Mapping[str, tuple[FileEvent, ...]]):
             return self._vote_events()[path]
         return self.eager[path]
 
+    def get(self, path: str, default: tuple[FileEvent, ...] | None = None) -> tuple[FileEvent, ...] | None:  # type: ignore[override]
+        return (self._vote_events() if path.startswith("votes/") else self.eager).get(path, default)
+
     def __iter__(self) -> Iterator[str]:
         yield from self.eager
         yield from self._vote_events()
@@ -285,23 +291,36 @@ def _folder_of(path: str) -> str:
 
 
 def folder_digests(
-    changes: Iterable[tuple[str, int, str | None]], clocks: Sequence[int],
-    start: Mapping[str, tuple[str, int]] | None = None,
-) -> dict[str, tuple[str, int]]:
-    """Each vote folder's chained digest of its events, continued from ``start`` (the digests before them)."""
-    out = dict(start or {})
+    changes: Sequence[tuple[str, int, str | None]], clocks: Sequence[int],
+) -> dict[str, tuple[str, int, bool]]:
+    """Each vote folder's summary: a digest of its events (path, clock, blob) in history order, the clock of the
+    last one, and whether each of its files was added once and never changed or deleted (``vote_folder``).
+
+    ``changes``: every change of the history, in order.
+    """
+    events: dict[str, list[str]] = {}
+    last: dict[str, int] = {}
+    count: dict[str, int] = {}
+    once: dict[str, bool] = {}
     for path, index, blob in changes:
         if not path.startswith("votes/"):
             continue
         folder = _folder_of(path)
-        prev = out.get(folder)
-        h = hashlib.sha256((prev[0] if prev else "").encode("ascii"))
-        h.update(repr((path, clocks[index], blob)).encode("utf-8", "surrogatepass"))
-        out[folder] = (h.hexdigest(), clocks[index])
-    return out
+        bucket = events.get(folder)
+        if bucket is None:
+            bucket = events[folder] = []
+            once[folder] = True
+        bucket.append(repr((path, clocks[index], blob)))
+        last[folder] = clocks[index]
+        seen = count.get(path, 0)
+        count[path] = seen + 1
+        if seen or blob is None:
+            once[folder] = False
+    return {folder: (hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest(), last[folder],
+                     once[folder]) for folder, lines in events.items()}
 
 
-def _assemble(raw: _Raw, folders: Mapping[str, tuple[str, int]] | None = None,
+def _assemble(raw: _Raw, folders: Mapping[str, tuple[str, int, bool]] | None = None,
               vote_changes: Callable[[], list[tuple[str, int, str | None]]] | None = None) -> History:
     """The History of ``raw``; ``vote_changes``: the vote files' changes, read only when asked for."""
     commits = _clocks_of(raw.commits)
@@ -351,7 +370,8 @@ def _read_cached(repo: Path, ref: str, head: str, cache_dir: Path) -> History:
         extended = _extend(repo, full, head) if full is not None else None
         if extended is not None:
             clocks = [c.clock for c in _clocks_of(extended.commits)]
-            folders = folder_digests(extended.changes[len(full.changes):], clocks, folders)  # type: ignore[union-attr]
+            # Whether a file changes a second time needs every earlier path: the summaries are made again.
+            folders = folder_digests(extended.changes, clocks)
             caches.write(cache_dir, name, _dump_cache(extended, folders))
             return _assemble(extended, folders)
     raw = _scan_all(repo, head)

@@ -24,8 +24,10 @@ from typing import Sequence
 
 from tooling.shell import git as gitrun
 
-_SHA1 = re.compile(r"[0-9a-f]{40}")
-_REGULAR = (b"100644", b"100755")
+#: One record of ``git ls-files -s -z``: mode, SHA-1 blob id, stage, TAB, path, NUL.
+_RECORD = re.compile(r"([0-7]{6}) ([0-9a-f]{40}) ([0-3])\t([^\0]*)\0")
+_ATTRIBUTES = re.compile(r"[\t/]\.gitattributes\0")
+_REGULAR = ("100644", "100755")
 
 
 def _converting(repo: Path, gdir: Path | None) -> bool:
@@ -61,20 +63,14 @@ def clean_blobs(repo: Path, folders: Sequence[str]) -> dict[str, str]:
         ])
     except gitrun.HistoryError:
         return {}
-    changed = set(dirty.split(b"\0"))
-    out: dict[str, str] = {}
-    for record in listed.split(b"\0"):
-        if not record:
-            continue
-        meta, _, raw_path = record.partition(b"\t")
-        mode, blob, stage = meta.split(b" ")
-        name = raw_path.rsplit(b"/", 1)[-1]
-        if name == b".gitattributes":
-            return {}  # attributes may convert bytes: no shortcut at all
-        if stage != b"0" or mode not in _REGULAR or raw_path in changed:
-            continue
-        text = blob.decode("ascii")
-        if not _SHA1.fullmatch(text):
-            return {}
-        out[gitrun.decode_path(raw_path)] = text
-    return out
+    text = gitrun.decode_path(listed)
+    if _ATTRIBUTES.search(text):
+        return {}  # attributes may convert bytes: no shortcut at all
+    records = _RECORD.findall(text)
+    # Every record must be understood; anything else (a SHA-256 id, a format git may change) means no shortcut.
+    if len(records) != text.count("\0"):
+        return {}
+    changed = set(gitrun.decode_path(dirty).split("\0"))
+    # One pass in C over the listing, rather than Python work per file: 100,000 votes are listed on every run.
+    return {path: blob for mode, blob, stage, path in records
+            if stage == "0" and mode in _REGULAR and path not in changed}

@@ -60,9 +60,13 @@ def file_name() -> str:
     return caches.entry_name("objects", str(FORMAT), str(yaml.__version__), h.hexdigest()) + ".json"
 
 
-def votes_file_name() -> str:
-    """The votes' file: the same dependencies as ``file_name``, another name."""
-    return "votes-" + file_name()
+def shard_name(base: str, folder: str) -> str:
+    """The file of one vote folder's parses: the same dependencies as ``file_name`` (``base``), and the folder."""
+    return caches.entry_name("votes", base, folder) + ".json"
+
+
+def _folder(path: str) -> str:
+    return path[:path.rfind("/") + 1]
 
 
 class ObjectCache:
@@ -72,20 +76,22 @@ class ObjectCache:
                  data: dict[str, dict[str, list]] | None = None) -> None:  # type: ignore[type-arg]
         self.cache_dir = cache_dir
         self.repo = repo
+        #: Whether an earlier run left this file (then also its vote folders' files).
+        self.warm = data is not None
         data = data or {}
-        #: The votes' section, read on first use (None: not read yet).
-        self._votes_data: dict[str, list] | None = data.get("votes")  # type: ignore[type-arg]
+        self._base = file_name() if cache_dir is not None else ""
+        #: Parsed votes, one file per vote folder, each read when the folder is first asked for.
+        self._shards: dict[str, dict[str, list]] = {}  # type: ignore[type-arg]
+        self._dirty_shards: set[str] = set()
         self._ledgers: dict[str, list] = data.get("ledgers", {})  # type: ignore[type-arg]
         self._neps: dict[str, list] = data.get("neps", {})  # type: ignore[type-arg]
         self._govs: dict[str, dict] = data.get("governance", {})  # type: ignore[type-arg]
         self._used_govs: dict[str, dict] = {}  # type: ignore[type-arg]
-        self._used_votes: dict[str, list] = {}  # type: ignore[type-arg]
         self._used_ledgers: dict[str, list] = {}  # type: ignore[type-arg]
         self._used_neps: dict[str, list] = {}  # type: ignore[type-arg]
         self._dirty = False
-        self._votes_dirty = False
-        #: Vote -> blob id, for the votes of this run (the verdicts to remember).
-        self._blob_of: dict[Vote, str] = {}
+        #: Vote -> its record, for the votes of this run (the verdicts to remember).
+        self._rec_of: dict[Vote, list] = {}  # type: ignore[type-arg]
 
     @classmethod
     def load(cls, cache_dir: Path | None, repo: Path | None = None) -> ObjectCache:
@@ -94,26 +100,24 @@ class ObjectCache:
         raw = caches.read(repo, cache_dir, file_name(), _LIMIT)
         return cls(cache_dir, repo, _parse(raw, _SECTIONS) if raw is not None else None)
 
-    @property
-    def _votes(self) -> dict[str, list]:  # type: ignore[type-arg]
-        if self._votes_data is None:
+    def _shard(self, folder: str) -> dict[str, list]:  # type: ignore[type-arg]
+        shard = self._shards.get(folder)
+        if shard is None:
             data = None
-            if self.cache_dir is not None:
-                raw = caches.read(self.repo, self.cache_dir, votes_file_name(), _LIMIT)
+            if self.cache_dir is not None and self.warm:
+                raw = caches.read(self.repo, self.cache_dir, shard_name(self._base, folder), _LIMIT)
                 data = _parse(raw, ("votes",)) if raw is not None else None
-            self._votes_data = data["votes"] if data is not None else {}
-        return self._votes_data
+            shard = self._shards[folder] = data["votes"] if data is not None else {}
+        return shard
 
     def votes_cached(self) -> bool:
         """Whether an earlier run left parsed votes (a warm run may then read votes only when asked)."""
-        if self.cache_dir is None:
-            return False
-        return caches.trusted(self.repo, self.cache_dir, self.cache_dir / votes_file_name())
+        return self.cache_dir is not None and self.warm
 
     # -- votes ---------------------------------------------------------------
 
     def vote(self, path: str, blob: str) -> ParsedVote | None:
-        rec = self._votes.get(blob)
+        rec = self._shard(_folder(path)).get(blob)
         if rec is None:
             return None
         try:
@@ -122,47 +126,40 @@ class ObjectCache:
                         reason=reason, content_hash=chash, network=network, signature=sig)
         except (TypeError, ValueError):
             return None  # a damaged record is a miss
-        self._used_votes[blob] = rec
-        self._blob_of[vote] = blob
+        self._rec_of[vote] = rec
         return ParsedVote(vote, (), None, None)
 
-    def has_vote(self, blob: str) -> bool:
-        """Whether the vote parse of ``blob`` is cached (its bytes need not be read)."""
-        return blob in self._votes
+    def has_vote(self, path: str, blob: str) -> bool:
+        """Whether the vote parse of ``blob`` at ``path`` is cached (its bytes need not be read)."""
+        return blob in self._shard(_folder(path))
 
     def remember_vote(self, blob: str, parsed: ParsedVote) -> None:
         v = parsed.vote
         if v is None or parsed.diagnostics or parsed.text is not None or parsed.positions is not None:
             return
-        rec = self._used_votes.get(blob)
+        folder = _folder(v.path)
+        shard = self._shard(folder)
+        rec = shard.get(blob)
         if rec is None:
-            rec = [v.nep, v.voter, v.public_key, str(v.choice), v.timestamp, v.reason, v.content_hash, v.network,
-                   v.signature, 2]
-            self._used_votes[blob] = self._votes[blob] = rec
-            self._votes_dirty = True
-        self._blob_of[v] = blob
+            rec = shard[blob] = [v.nep, v.voter, v.public_key, str(v.choice), v.timestamp, v.reason, v.content_hash,
+                                 v.network, v.signature, 2]
+            self._dirty_shards.add(folder)
+        self._rec_of[v] = rec
 
     def verdicts(self) -> dict[Vote, bool]:
         """Signature verdicts already known for this run's votes."""
-        out: dict[Vote, bool] = {}
-        for vote, blob in self._blob_of.items():
-            flag = self._votes[blob][9]
-            if flag in (0, 1):
-                out[vote] = flag == 1
-        return out
+        return {vote: rec[9] == 1 for vote, rec in self._rec_of.items() if rec[9] in (0, 1)}
 
     def unverified(self) -> list[Vote]:
         """This run's votes whose signature verdict the cache does not hold, in path order."""
-        return sorted((v for v, blob in self._blob_of.items() if self._votes[blob][9] not in (0, 1)),
-                      key=lambda v: v.path)
+        return sorted((v for v, rec in self._rec_of.items() if rec[9] not in (0, 1)), key=lambda v: v.path)
 
     def record_verdicts(self, known: dict[Vote, bool]) -> None:
-        for vote, blob in self._blob_of.items():
+        for vote, rec in self._rec_of.items():
             verdict = known.get(vote)
-            rec = self._votes[blob]
             if verdict is not None and rec[9] != _VERDICT[verdict]:
                 rec[9] = _VERDICT[verdict]
-                self._votes_dirty = True
+                self._dirty_shards.add(_folder(vote.path))
 
     # -- ledgers -------------------------------------------------------------
 
@@ -244,15 +241,16 @@ class ObjectCache:
         """Write what this run used, if anything new was learned; silent on failure."""
         if self.cache_dir is None:
             return
-        # Entries merely unused this run are not worth a write.
-        if self._dirty:
+        # Entries merely unused this run are not worth a write; the file is written first in a warm-up, since
+        # its presence says the folders' files are there to read.
+        if self._dirty or (not self.warm and self._dirty_shards):
             _write(self.cache_dir, file_name(), {"ledgers": self._used_ledgers, "governance": self._used_govs,
                                                  "neps": self._used_neps})
             self._dirty = False
-        if self._votes_dirty:
-            # Every vote known is kept, not only this run's: a run reads a NEP's votes only when it needs them.
-            _write(self.cache_dir, votes_file_name(), {"votes": self._votes})
-            self._votes_dirty = False
+        # A folder's file holds every parse of its votes seen so far (bounded by the folder's files and edits).
+        for folder in sorted(self._dirty_shards):
+            _write(self.cache_dir, shard_name(self._base, folder), {"votes": self._shards[folder]})
+        self._dirty_shards.clear()
 
 
 _SECTIONS = ("ledgers", "neps", "governance")

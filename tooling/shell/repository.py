@@ -80,18 +80,33 @@ class DiskVotes(Mapping[str, ParsedVote]):
         """``read(path, blob)``: the bytes of a deferred file (default: the work-tree file, as the loader reads it);
         None if it is gone."""
         self._root, self._objects, self._sources, self._diags = root, objects, sources, diags
-        self._read = read or (lambda rel, blob: _read_regular(self._root / rel, rel, self._diags))
+        top = os.fspath(root)
+        self._read = read or (lambda rel, blob: _read_regular(os.path.join(top, rel), rel, self._diags))
         self._order: list[str] = []
         self._parsed: dict[str, ParsedVote] = {}
         self._deferred: dict[str, str] = {}
+        self._folders: dict[str, list[str]] = {}
+
+    def _list(self, rel: str) -> None:
+        self._order.append(rel)
+        folder = rel[:rel.rindex("/") + 1]
+        paths = self._folders.get(folder)
+        if paths is None:
+            self._folders[folder] = [rel]
+        else:
+            paths.append(rel)
 
     def add(self, rel: str, parsed: ParsedVote) -> None:
-        self._order.append(rel)
+        self._list(rel)
         self._parsed[rel] = parsed
 
     def defer(self, rel: str, blob: str) -> None:
-        self._order.append(rel)
+        self._list(rel)
         self._deferred[rel] = blob
+
+    def in_folder(self, folder: str) -> list[str]:
+        """The paths listed in ``folder`` ("votes/nep-0001/"), in listing order."""
+        return [p for p in self._folders.get(folder, ()) if p in self._parsed or p in self._deferred]
 
     def __getitem__(self, rel: str) -> ParsedVote:
         found = self._parsed.get(rel)
@@ -103,6 +118,7 @@ class DiskVotes(Mapping[str, ParsedVote]):
             raw = self._read(rel, blob)
             if raw is None:  # gone (or no longer a file) since it was listed: as if never listed
                 self._order.remove(rel)
+                self._folders[rel[:rel.rindex("/") + 1]].remove(rel)
                 raise KeyError(rel)
             parsed = parse_vote(rel, raw)
             if self._objects is not None:
@@ -114,6 +130,17 @@ class DiskVotes(Mapping[str, ParsedVote]):
 
     def __contains__(self, rel: object) -> bool:
         return rel in self._parsed or rel in self._deferred
+
+    def get(self, rel: str, default: ParsedVote | None = None) -> ParsedVote | None:  # type: ignore[override]
+        found = self._parsed.get(rel)
+        if found is not None:
+            return found
+        if rel not in self._deferred:
+            return default
+        try:
+            return self[rel]
+        except KeyError:
+            return default
 
     def __iter__(self) -> Iterator[str]:
         return iter(list(self._order))
@@ -142,7 +169,7 @@ def blob_id(data: bytes) -> str:
 MAX_LEDGER_BYTES = 64 << 20
 
 
-def _read_regular(path: Path, rel: str, diags: list[Diagnostic], limit: int = MAX_FILE_BYTES) -> bytes | None:
+def _read_regular(path: str | Path, rel: str, diags: list[Diagnostic], limit: int = MAX_FILE_BYTES) -> bytes | None:
     try:
         st = os.lstat(path)
     except FileNotFoundError:
@@ -261,25 +288,34 @@ def ledger_from_bytes(
 
 
 def list_files(root: Path, folder: str) -> list[str]:
-    """Every entry below ``folder`` (repository-relative, '/' separated), links not followed."""
+    """Every entry below ``folder`` (repository-relative, '/' separated), links not followed.
+
+    Files and links are listed; a directory is entered unless it is a link or is named like a NEP or vote
+    file (then it is listed, so the loader reports it as not-a-file instead of passing over it).
+    """
     base = root / folder
     if not base.is_dir() or base.is_symlink():
         return []
-    out = []
-    for dirpath, dirnames, filenames in os.walk(base, followlinks=False):
-        rel_dir = Path(dirpath).relative_to(root).as_posix()
-        for name in filenames:
-            out.append(f"{rel_dir}/{name}")
-        for name in dirnames:
-            rel = f"{rel_dir}/{name}"
-            # A link, or a directory named like a NEP or vote file: listed, so the
-            # loader reports it (not-a-file) instead of passing over it.
-            if (Path(dirpath) / name).is_symlink() or classify(rel) in ("nep", "vote"):
+    out: list[str] = []
+    stack = [(os.fspath(base), folder)]
+    while stack:
+        path, rel_dir = stack.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue  # unreadable: as os.walk, passed over
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}"
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if not is_dir:
                 out.append(rel)
-        dirnames[:] = sorted(
-            d for d in dirnames
-            if not (Path(dirpath) / d).is_symlink() and classify(f"{rel_dir}/{d}") not in ("nep", "vote")
-        )
+            elif entry.is_symlink() or classify(rel) in ("nep", "vote"):
+                out.append(rel)
+            else:
+                stack.append((entry.path, rel))
     return sorted(out)
 
 
@@ -322,6 +358,7 @@ def load_repository(
     the result is the same ``Repository`` either way.
     """
     root = Path(root)
+    top = os.fspath(root)  # file paths joined as strings: 100,000 pathlib objects cost more than the reads
     governance, gdiags, gtext = load_governance(root, objects)
     sources: dict[str, str] = {}
     if gtext is not None:
@@ -373,7 +410,7 @@ def load_repository(
                     votes.add(rel, cached)
                     vote_blobs[rel] = known
                     continue
-            raw = _read_regular(root / rel, rel, diags)
+            raw = _read_regular(os.path.join(top, rel), rel, diags)
             if raw is None:
                 continue
             blob = known or blob_id(raw)

@@ -82,7 +82,8 @@ class SignatureCache:
     ) -> None:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.repo = repo
-        self._entries: dict[bytes, bool] = dict(entries or {})
+        #: None: the file is read when a verdict is first looked up (a warm run often needs none).
+        self._table: dict[bytes, bool] | None = dict(entries) if entries is not None else None
         self._used: set[bytes] = set()
         self._dirty = False
         self.hits = 0
@@ -92,6 +93,16 @@ class SignatureCache:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    @property
+    def _entries(self) -> dict[bytes, bool]:
+        if self._table is None:
+            data = None
+            if self.cache_dir is not None:
+                limit = _HEADER_SIZE + MAX_ENTRIES * _RECORD_SIZE + _DIGEST_SIZE
+                data = caches.read(self.repo, self.cache_dir, file_name(), limit)
+            self._table = (_parse(data) if data is not None else None) or {}
+        return self._table
 
     @classmethod
     def load(cls, cache_dir: Path, repo: Path | None = None) -> SignatureCache:
@@ -103,15 +114,11 @@ class SignatureCache:
         cache_dir = Path(cache_dir)
         if repo is None and (cache_dir.parent / ".git").exists():
             repo = cache_dir.parent
-        limit = _HEADER_SIZE + MAX_ENTRIES * _RECORD_SIZE + _DIGEST_SIZE
-        data = caches.read(repo, cache_dir, file_name(), limit)
-        entries = _parse(data) if data is not None else None
-        return cls(cache_dir, entries or {}, repo)
+        return cls(cache_dir, None, repo)
 
     def checker(self) -> Callable[[Vote], bool]:
         """A drop-in for ``votes.verify_vote``: the cached verdict, or a verification that is then cached."""
         key_cache: dict[str, object] = {}
-        entries = self._entries
         used = self._used
 
         known = self.known
@@ -130,6 +137,7 @@ class SignatureCache:
                 # Not a well-formed vote: verify_vote says no, and there is nothing to key it by.
                 return _votes.verify_vote(vote, key_cache=key_cache)
             used.add(key)
+            entries = self._entries
             verdict = entries.get(key)
             if verdict is not None:
                 self.hits += 1

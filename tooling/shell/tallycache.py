@@ -28,6 +28,7 @@ delegation in force is computed, not cached.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 import json
 import zlib
 from decimal import Decimal
@@ -138,7 +139,8 @@ class TallyCache:
         body = json.dumps([_row_out(r) for r in t.votes], separators=(",", ":"), ensure_ascii=True).encode("ascii")
         head = f"{key} {len(t.votes)} {t.yes} {t.no} {t.abstain} {zlib.crc32(body):08x}"
         self._pending[name] = f"{head} {zlib.crc32(head.encode('ascii')):08x}\n".encode("ascii") + body
-        return t
+        # The rows carry their key from the start, so memos built on them (``shell.findcache``) fill this run.
+        return replace(t, votes=Deferred.of(t.votes, key=key))
 
     def save(self) -> None:
         if self.cache_dir is None:

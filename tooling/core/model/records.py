@@ -151,7 +151,7 @@ class Proposal:
                 f"status={self.status and self.status.value!r}, impact={impact!r}, path={self.path!r})")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Vote:
     path: str
     nep: int

@@ -10,7 +10,7 @@ from typing import Any, Mapping, Sequence
 from tooling.core.model.enums import Choice, NEPStatus, Outcome, Reason, TrackName, VoteCode
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VoteResult:
     """One vote as the tally judged it."""
 
