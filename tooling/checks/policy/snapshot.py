@@ -112,7 +112,8 @@ def governance_of(raw: bytes | None) -> Governance | None:
     return governance_from_mapping(parsed.data) if parsed.data is not None else None
 
 
-def _governance(raw: bytes, objects: ObjectCache | None) -> tuple[Governance | None, tuple[Diagnostic, ...], str | None]:
+def _governance(raw: bytes, objects: ObjectCache | None
+                ) -> tuple[Governance | None, tuple[Diagnostic, ...], str | None]:
     """governance.yaml's values, findings and text; bytes parsed valid before come from the parse cache."""
     blob = blob_id(raw)
     cached = objects.governance(blob) if objects is not None and len(raw) <= MAX_FILE_BYTES else None
