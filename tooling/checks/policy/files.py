@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Iterable, Iterator, Mapping, Sequence
 
 from tooling.checks.policy.tree import RawChange
+from tooling.core.model import Vote
 from tooling.parse.proposals import VOTE_PATH, ParsedVote, parse_vote
 from tooling.shell.git import TreeEntry, git, read_blobs
 from tooling.shell.history import History
@@ -33,6 +34,8 @@ _GITLINK = "160000"
 #: Folders read one ``cat-file`` each before the rest of a revision's unread votes is read in one go
 #: (a run that misses this many folders is most likely cold: one process beats a thousand).
 FOLDER_READS = 16
+#: Blobs read by one ``cat-file`` when many are wanted.
+BATCH = 8192
 
 
 def in_scope(path: str) -> bool:
@@ -126,6 +129,7 @@ class VoteParses:
         self._parsed: dict[tuple[str, str], ParsedVote] = {}
         #: Blob ids git did not have (a damaged repository): such a file is left out, as an eager load did.
         self._missing: set[str] = set()
+        self._strings: dict[str, str] = {}
         #: ``cat-file`` processes started, and blobs read: what a test may count.
         self.reads = 0
         self.blobs_read = 0
@@ -139,17 +143,31 @@ class VoteParses:
     def load(self, files: Iterable[tuple[str, str]]) -> None:
         """Parse every (path, blob id) of ``files`` not parsed yet, their blobs read in one batch."""
         todo = [(p, b) for p, b in files if not self.known(p, b)]
-        if not todo:
-            return
-        raw = read_blobs(self._root, {b for _, b in todo})
-        self.reads += 1
-        self.blobs_read += len(raw)
-        for path, blob in todo:
-            data = raw.get(blob)
-            if data is None:
-                self._missing.add(blob)
-            else:
-                self._parsed[(path, blob)] = parse_vote(path, data)
+        # A cold run reads 100,000 blobs: a batch at a time, so that their bytes are never all held at once.
+        for start in range(0, len(todo), BATCH):
+            batch = todo[start:start + BATCH]
+            raw = read_blobs(self._root, {b for _, b in batch})
+            self.reads += 1
+            self.blobs_read += len(raw)
+            for path, blob in batch:
+                data = raw.get(blob)
+                if data is None:
+                    self._missing.add(blob)
+                else:
+                    self._parsed[(path, blob)] = self._shared(parse_vote(path, data))
+
+    def _shared(self, parsed: ParsedVote) -> ParsedVote:
+        """The same parse, its strings that many votes repeat (voter, key, network, content hash, reason) held
+        once: a cold run keeps 100,000 votes, and these are half their bytes."""
+        v = parsed.vote
+        if v is None:
+            return parsed
+        held = self._strings
+        vote = Vote(v.path, v.nep, held.setdefault(v.voter, v.voter), held.setdefault(v.public_key, v.public_key),
+                    v.choice, v.timestamp, held.setdefault(v.reason, v.reason),
+                    held.setdefault(v.content_hash, v.content_hash), held.setdefault(v.network, v.network),
+                    v.signature)
+        return ParsedVote(vote, parsed.diagnostics, parsed.text, parsed.positions)
 
     def read(self, path: str, blob: str) -> ParsedVote | None:
         self.load(((path, blob),))
