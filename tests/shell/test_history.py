@@ -633,3 +633,38 @@ def test_a_committed_cache_is_never_trusted(repo: GitRepo) -> None:
     hist = read_history(repo.path, cache_dir=cache)
     assert hist.inclusion_time(VOTE, as_of=T + 5) == T
     assert hist == read_history(repo.path)
+
+
+def test_each_vote_folder_is_named_by_its_events_and_says_whether_each_file_was_committed_once(tmp_path) -> None:
+    from tooling.shell.history import read_history
+
+    repo = GitRepo(tmp_path / "r")
+    repo.write("votes/nep-0001/a.yaml", "a\n")
+    repo.write("votes/nep-0002/b.yaml", "b\n")
+    repo.commit("two votes", at=T)
+    first = read_history(repo.path)
+    one, two = first.vote_folder("votes/nep-0001/"), first.vote_folder("votes/nep-0002/")
+    assert one is not None and two is not None and one[1] == T and one[2] and two[2]
+    assert first.vote_folder("votes/nep-0003/") is None
+    repo.write("votes/nep-0001/a.yaml", "a, edited\n")
+    repo.commit("edit", at=T + 60)
+    second = read_history(repo.path)
+    edited = second.vote_folder("votes/nep-0001/")
+    assert edited is not None and edited[0] != one[0] and edited[1] == T + 60 and not edited[2]
+    assert second.vote_folder("votes/nep-0002/") == two  # an untouched folder keeps its name
+
+
+def test_the_cached_history_reads_vote_events_only_when_asked(tmp_path) -> None:
+    from tooling.shell.history import read_history
+
+    repo = GitRepo(tmp_path / "r")
+    repo.write("votes/nep-0001/a.yaml", "a\n")
+    repo.write("neps/nep-0001.md", "---\nstatus: draft\n---\n")
+    repo.commit("one", at=T)
+    cache = tmp_path / "cache"
+    read_history(repo.path, cache_dir=cache)
+    warm = read_history(repo.path, cache_dir=cache)
+    assert warm.events._votes is None  # type: ignore[attr-defined]
+    assert warm.paths("neps/", T) == ["neps/nep-0001.md"] and warm.events._votes is None  # type: ignore[attr-defined]
+    assert warm.inclusion_time("votes/nep-0001/a.yaml", T) == T
+    assert warm.events._votes is not None  # type: ignore[attr-defined]

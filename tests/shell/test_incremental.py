@@ -102,11 +102,27 @@ def test_warm_runs_after_every_kind_of_change_match_a_cold_run(tmp_path: Path, c
         path, _ = vote_file("dee", 1, "no", VS + 100, H1)
         repo.write(path, "not: [a vote\n")
 
+    def commit_the_broken_vote() -> None:
+        # History now holds two versions: the first still counts, the work tree's (HEAD's) is broken.
+        repo.commit("dee breaks the vote", at=VS + 900)
+
+    def delete_a_vote() -> None:
+        path, _ = vote_file("cy", 1, "abstain", VS + 100, H1)
+        repo.delete(path)
+
+    def commit_the_deletion() -> None:
+        repo.commit("cy's file goes", at=VS + 950)
+
+    def vote_in_a_new_folder() -> None:
+        path, text = vote_file("eve", 2, "yes", VS + 500, content_hash(nep_text(2, title="A retitled draft")))
+        repo.write(path, text)
+
     # The site is built where its inputs changed most (it costs the most time to build).
     for change, with_site in ((None, True), (edit_nep, False), (add_vote, False), (stage_it, False),
                               (commit_it, True), (change_ledger, False), (change_governance, False),
                               (unrelated_commit, False),
-                              (same_size_edit, False), (break_a_vote, True)):
+                              (same_size_edit, False), (break_a_vote, True), (commit_the_broken_vote, False),
+                              (delete_a_vote, False), (commit_the_deletion, False), (vote_in_a_new_folder, False)):
         if change is not None:
             change()
         label = change.__name__ if change is not None else "start"
@@ -134,6 +150,30 @@ def test_a_warm_run_with_nothing_changed_opens_no_vote_file(tmp_path: Path, caps
     capsys.readouterr()
     assert main(["status", "--repo", str(repo.path), "--at", str(AFTER)]) == 0
     assert opened and not [p for p in opened if p.startswith("votes/")]
+
+
+def test_a_warm_validate_reads_no_vote_of_an_unchanged_folder(tmp_path: Path, capsys, monkeypatch) -> None:
+    repo = _repo(tmp_path)
+    monkeypatch.setenv("NEP_CACHE_DIR", str(tmp_path / "c"))
+    main(["validate", "--repo", str(repo.path), "--at", str(AFTER)])
+    first = capsys.readouterr().out
+    opened: list[str] = []
+    real = repository._read_regular
+
+    def spy(path, rel, diags, limit=repository.MAX_FILE_BYTES):
+        opened.append(rel)
+        return real(path, rel, diags, limit)
+
+    monkeypatch.setattr(repository, "_read_regular", spy)
+    main(["validate", "--repo", str(repo.path), "--at", str(AFTER)])
+    assert capsys.readouterr().out == first
+    assert not [p for p in opened if p.startswith("votes/")]
+    # A new vote in the folder: only that file is read (the others are named by history and git's index).
+    path, text = vote_file("bob", 1, "yes", VS + 500, H1)
+    repo.write(path, text)
+    opened.clear()
+    main(["validate", "--repo", str(repo.path), "--at", str(AFTER)])
+    assert [p for p in opened if p.startswith("votes/")] == [path]
 
 
 def test_a_damaged_object_cache_reads_as_empty(tmp_path: Path, capsys, monkeypatch) -> None:

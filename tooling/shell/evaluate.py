@@ -247,7 +247,7 @@ def folder_key(world: World, nep: int, as_of: int) -> tuple[str | None, bool]:
     """A digest of everything ``vote_files_for`` reads for NEP ``nep``'s folder (None where it cannot be named
     so), and whether any work-tree file there is not its HEAD version.
 
-    From ``as_of`` at or after the folder's last event, history's part is its chained digest (paths, inclusion
+    From ``as_of`` at or after the folder's last event, history's part is its digest (paths, inclusion
     clocks, first blobs). The work tree matters only for files history has not included; every work-tree vote
     file that is not byte for byte its HEAD version (not clean in git's index, or staged) is named by path
     and blob id. Naming more than needed only costs a memo miss, never a wrong answer.

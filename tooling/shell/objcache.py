@@ -141,7 +141,7 @@ class ObjectCache:
         shard = self._shard(folder)
         rec = shard.get(blob)
         if rec is None:
-            rec = shard[blob] = [v.nep, v.voter, v.public_key, str(v.choice), v.timestamp, v.reason, v.content_hash,
+            rec = shard[blob] = [v.nep, v.voter, v.public_key, v.choice.value, v.timestamp, v.reason, v.content_hash,
                                  v.network, v.signature, 2]
             self._dirty_shards.add(folder)
         self._rec_of[v] = rec

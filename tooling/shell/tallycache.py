@@ -138,7 +138,8 @@ class TallyCache:
         t = compute()
         body = json.dumps([_row_out(r) for r in t.votes], separators=(",", ":"), ensure_ascii=True).encode("ascii")
         head = f"{key} {len(t.votes)} {t.yes} {t.no} {t.abstain} {zlib.crc32(body):08x}"
-        self._pending[name] = f"{head} {zlib.crc32(head.encode('ascii')):08x}\n".encode("ascii") + body
+        # Written now rather than at the end: 100,000 rows of JSON need not stay in memory for the rest of the run.
+        caches.write(self.cache_dir, name, f"{head} {zlib.crc32(head.encode('ascii')):08x}\n".encode("ascii") + body)
         # The rows carry their key from the start, so memos built on them (``shell.findcache``) fill this run.
         return replace(t, votes=Deferred.of(t.votes, key=key))
 
