@@ -73,7 +73,6 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
         base_w = base_world(root, base_snap, history, memo, reader.votes)
         _prime_if_cold(base_w, base_snap, memo)
         ev = evaluate(base_w, as_of)
-        _flush(memo)
         states = ev.states
         world = base_w
         ctx = Context(as_of, base_snap, head_snap, ev.states, ev.proposals, ev.facts, history,
@@ -143,15 +142,6 @@ def _prime_if_cold(world: World, snap: Snapshot, memo: Caches) -> None:
     if not isinstance(votes, GitVotes) or len(memo.signatures) >= len(snap.files.votes) // 2:
         return
     memo.signatures.prime([p.vote for p in votes.read_all() if p.vote is not None])
-
-
-def _flush(memo: Caches) -> None:
-    """The base's new tallies written now: the head's world finds them for every folder it shares."""
-    if memo.tallies is not None:
-        try:
-            memo.tallies.save()
-        except OSError:
-            pass
 
 
 def _sources(diags: Sequence[Diagnostic], base: Snapshot, head: Snapshot) -> dict[str, str]:

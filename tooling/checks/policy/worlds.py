@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, AbstractSet, Any
+from typing import TYPE_CHECKING, AbstractSet, Any, Sequence
 
 from tooling.checks.policy.files import CommittedVotes, Files, VoteParses
 from tooling.checks.policy.snapshot import Snapshot
+from tooling.core import tally as tally_mod
+from tooling.core.tally import Tally, VoteFile
 from tooling.shell.evaluate import World
 from tooling.shell.history import History
 from tooling.shell.snapshots import Snapshots
@@ -54,12 +56,23 @@ class Caches:
 
         return cls(objects, signatures, TallyCache(cache_dir, root), FindingsMemo(cache_dir, root))
 
-    def head_tallies(self) -> Any:
-        """The head's own tally memo, never saved: the memo keeps one entry per NEP, and the base's (main's)
-        is the one the next run needs; the head reads the base's entries for every folder it did not change."""
-        from tooling.shell.tallycache import TallyCache
 
-        return TallyCache(self.tallies.cache_dir, self.tallies.repo) if self.tallies is not None else None
+class HeadTallies:
+    """The head's tally memo: a folder the pull request changes is tallied without it, every other folder reads the
+    base's entry. The memo keeps one entry per NEP, and the base's (main's) is the one the next run needs, so the
+    head's own tallies are never written over it."""
+
+    def __init__(self, memo: Any, changed: AbstractSet[str]) -> None:
+        self._memo = memo
+        self._folders = {p[:p.rindex("/") + 1] for p in changed if p.startswith("votes/")}
+
+    def tally(self, nep: int, vote_files: Sequence[VoteFile], **kw: Any) -> Tally:
+        if f"votes/nep-{nep:04d}/" in self._folders:
+            return tally_mod.tally(nep, vote_files, **kw)
+        return self._memo.tally(nep, vote_files, **kw)
+
+    def save(self) -> None:
+        """Nothing of the head's is kept (see the class)."""
 
 
 def _world(snap: Snapshot, history: History, caches: Caches, parses: VoteParses, snapshots: Snapshots,
@@ -108,7 +121,9 @@ def head_world(root: Path, snap: Snapshot, base: Snapshot, base_world: World | N
         snapshots = _changed_neps(root, base_world.snapshots, snap, history, changed, caches)
         delegations = base_world.delegations
     staged = {p for p in changed if p in snap.files.votes}
-    tallies = caches.head_tallies() if base_world is not None else caches.tallies
+    tallies = caches.tallies
+    if base_world is not None and tallies is not None:
+        tallies = HeadTallies(tallies, changed)
     world = _world(snap, history, caches, parses, snapshots, base.files if exact else None, staged, tallies)
     world.delegations = delegations
     return world
