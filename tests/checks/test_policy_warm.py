@@ -31,7 +31,7 @@ AT = VS + 700
 
 
 def _main_branch(tmp_path: Path) -> GitRepo:
-    """NEP 1 and NEP 3 in voting with votes (one of NEP 3's malformed), NEP 2 a draft."""
+    """NEP 1 and NEP 3 in voting with votes (one of NEP 3's malformed, one rewritten, one deleted), NEP 2 a draft."""
     repo = genesis(tmp_path / "repo", {1: NEP1, 2: nep_text(2), 3: NEP3})
     for name, choice in {"ada": "yes", "dee": "no", "cy": "abstain"}.items():
         path, text = vote_file(name, 1, choice, VS + 100, H1)
@@ -40,6 +40,11 @@ def _main_branch(tmp_path: Path) -> GitRepo:
     repo.write(path, text)
     repo.write(BROKEN, "not: [a vote\n")
     repo.commit("votes", at=VS + 200)
+    # Main itself rewrote one included vote and deleted another: their first included versions still count.
+    path, text = vote_file("cy", 1, "yes", VS + 250, H1)
+    repo.write(path, text)
+    repo.delete(vote_file("bob", 3, "yes", VS + 100, H3)[0])
+    repo.commit("a vote rewritten, one deleted", at=VS + 300)
     return repo
 
 

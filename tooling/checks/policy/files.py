@@ -228,10 +228,11 @@ class GitVotes(Mapping[str, ParsedVote]):
 
 
 class CommittedVotes(dict[str, ParsedVote]):
-    """``World.committed_votes`` answered path by path: a vote file's first included version where it differs from
-    the revision's file (SPEC 4: that version is what counts).
+    """``World.committed_votes`` answered folder by folder: each vote file's first included version where it differs
+    from the revision's file (SPEC 4: that version is what counts).
 
-    The shell's eager map visits every vote path of history; a warm check reads only the folders it judges.
+    The shell's eager map visits every vote path of history; a warm check reads only the folders it judges, and a
+    folder's committed versions come from git in one batch.
     """
 
     def __init__(self, history: History, vote_blobs: Mapping[str, str], parses: VoteParses) -> None:
@@ -239,19 +240,20 @@ class CommittedVotes(dict[str, ParsedVote]):
         self._history = history
         self._vote_blobs = vote_blobs
         self._parses = parses
-        self._absent: set[str] = set()
+        self._folders: set[str] = set()
 
     def get(self, path: str, default: ParsedVote | None = None) -> ParsedVote | None:  # type: ignore[override]
-        if path in self:
-            return self[path]
-        if path in self._absent:
-            return default
-        blob = self._history.first_blob(path, FAR_FUTURE)
-        parsed = None
-        if blob and self._vote_blobs.get(path) != blob and VOTE_PATH.match(path):
-            parsed = self._parses.read(path, blob)
-        if parsed is None:
-            self._absent.add(path)
-            return default
-        self[path] = parsed
-        return parsed
+        folder = path[:path.rfind("/") + 1]
+        if folder not in self._folders:
+            self._folders.add(folder)
+            wanted = []
+            for p in self._history.paths(folder, FAR_FUTURE):
+                blob = self._history.first_blob(p, FAR_FUTURE)
+                if blob and self._vote_blobs.get(p) != blob and VOTE_PATH.match(p):
+                    wanted.append((p, blob))
+            self._parses.load(wanted)
+            for p, blob in wanted:
+                parsed = self._parses.get(p, blob)
+                if parsed is not None:
+                    self[p] = parsed
+        return super().get(path, default)
