@@ -57,7 +57,7 @@ def _is_vote(path: str, mode: str, kind: str) -> bool:
 class Files:
     """One revision's entries under ``READ_PREFIXES``, each in path order."""
 
-    #: Regular vote files (``VOTE_PATH``): path -> blob id. Nine in ten entries are these, so no record each.
+    #: Regular vote files (``VOTE_PATH``): path -> blob id. Nearly every entry is one, so none gets a record.
     votes: dict[str, str]
     #: Every other entry: NEP files, the control files, delegations, and anything odd (reported by the loader).
     others: dict[str, TreeEntry]
@@ -103,7 +103,7 @@ def read_files(root: Path, rev: str) -> Files:
             continue
         meta, _, raw = record.partition(b"\t")
         path = raw.decode("utf-8", "surrogateescape")
-        if meta[:12] in _REGULAR_BLOB and VOTE_PATH.match(path):  # nine in ten: no split, no record
+        if meta[:12] in _REGULAR_BLOB and VOTE_PATH.match(path):  # nearly every entry: no split, no record
             votes[path] = meta[12:].decode("ascii")
             continue
         mode, kind, sha = meta.decode("ascii").split(" ")
