@@ -84,8 +84,20 @@ def _add_broken_vote(repo: GitRepo) -> None:
     repo.write("votes/nep-0001/bob.yaml", "nep: 1\nvoter: [bob\n")
 
 
+def _vote_on_3(repo: GitRepo) -> None:
+    path, text = vote_file("ada", 3, "no", VS + 500, H3)
+    repo.write(path, text)
+
+
+def _vote_on_3_and_delete_broken(repo: GitRepo) -> None:
+    # The same added vote names the folder as the branch before did; the deleted file must not be reported.
+    _vote_on_3(repo)
+    repo.delete(BROKEN)
+
+
 CHANGES: list[Callable[[GitRepo], None]] = [_add_vote, _edit_draft, _rewrite_vote, _delete_vote, _rename_nep,
-                                            _touch_broken_vote, _delete_broken_vote, _add_broken_vote]
+                                            _touch_broken_vote, _delete_broken_vote, _add_broken_vote, _vote_on_3,
+                                            _vote_on_3_and_delete_broken]
 
 
 def _branch(repo: GitRepo, change: Callable[[GitRepo], None]) -> str:
