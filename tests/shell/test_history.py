@@ -667,4 +667,6 @@ def test_the_cached_history_reads_vote_events_only_when_asked(tmp_path) -> None:
     assert warm.events._votes is None  # type: ignore[attr-defined]
     assert warm.paths("neps/", T) == ["neps/nep-0001.md"] and warm.events._votes is None  # type: ignore[attr-defined]
     assert warm.inclusion_time("votes/nep-0001/a.yaml", T) == T
-    assert warm.events._votes is not None  # type: ignore[attr-defined]
+    # One vote's folder is read alone (test_history_folders); listing every path reads them all.
+    assert warm.events._votes is None and warm.events.under("votes/nep-0001/") is not None  # type: ignore[attr-defined]
+    assert "votes/nep-0001/a.yaml" in list(warm.events) and warm.events._votes is not None  # type: ignore[attr-defined]

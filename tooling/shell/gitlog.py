@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -199,6 +200,20 @@ def _vote_changes(text: str, commits: int) -> list[tuple[str, int, str | None]]:
     if any(not 0 <= i < commits or not p.startswith("votes/") for p, i, _ in changes):
         raise ValueError("damaged vote changes")
     return changes
+
+
+_FOLDERS_ALONE = 8  # vote folders read one by one (``history._Events``) before the whole vote history at once
+_VOTE_FOLDER = re.compile(r"votes/[^/]+/")
+
+
+def _folder_changes(text: str, prefix: str, commits: int) -> list[tuple[str, int, str | None]]:
+    """The vote changes under ``prefix`` ("votes/nep-0001/") in the cached text, found without decoding the rest.
+
+    In the JSON text ``["`` only opens an entry: a quote inside a string is always escaped.
+    """
+    opening = json.dumps(prefix, ensure_ascii=True)[:-1]
+    found = re.findall(r"\[" + re.escape(opening) + r'(?:[^"\\]|\\.)*",\d+,(?:"[^"\\]*"|null)\]', text)
+    return _vote_changes("[" + ",".join(found) + "]", commits)
 
 
 def _dump_cache(raw: _Raw, folders: Mapping[str, tuple[str, int, bool]]) -> bytes:

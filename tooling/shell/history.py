@@ -28,7 +28,8 @@ from typing import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 from tooling.shell import caches
 from tooling.shell.frontmatter import front_matter_status  # noqa: F401
-from tooling.shell.gitlog import _Raw, _dump_cache, _extend, _is_nep_path, _load_cache, _scan_all, _vote_changes
+from tooling.shell.gitlog import _Raw, _dump_cache, _extend, _folder_changes, _is_nep_path, _load_cache, _scan_all
+from tooling.shell.gitlog import _FOLDERS_ALONE, _VOTE_FOLDER, _vote_changes
 # Re-exported: callers that predate shell.git import these names from here.
 from tooling.shell.git import (  # noqa: F401
     LOCAL_GIT_ENV as _LOCAL_GIT_ENV,
@@ -162,7 +163,9 @@ class History:
 
     def paths(self, prefix: str, as_of: int) -> list[str]:
         """Every path starting with ``prefix`` included by ``as_of``, even if deleted later; sorted."""
-        if prefix.startswith("votes/"):
+        if (under := self.events.under(prefix) if isinstance(self.events, _Events) else None) is not None:
+            keys = tuple(sorted(under))
+        elif prefix.startswith("votes/"):
             keys = self._sorted_paths(True)
         elif "votes/".startswith(prefix):
             keys = tuple(sorted(self._sorted_paths(True) + self._sorted_paths(False)))
@@ -238,24 +241,37 @@ class _Events(Mapping[str, tuple[FileEvent, ...]]):
     A warm ``status`` needs the NEPs' events and each vote folder's digest, not 100,000 vote events.
     """
 
-    def __init__(self, eager: dict[str, tuple[FileEvent, ...]],
-                 votes: Callable[[], dict[str, tuple[FileEvent, ...]]]) -> None:
+    def __init__(self, eager: dict[str, tuple[FileEvent, ...]], votes: Callable[[], dict[str, tuple[FileEvent, ...]]],
+                 folder: Callable[[str], dict[str, tuple[FileEvent, ...]]] | None = None) -> None:
         self.eager = eager
         self._votes_thunk = votes
         self._votes: dict[str, tuple[FileEvent, ...]] | None = None
+        self._folder = folder  # one vote folder's events alone (check-pr on one new vote needs one folder's)
+        self._folders: dict[str, dict[str, tuple[FileEvent, ...]]] = {}
 
     def _vote_events(self) -> dict[str, tuple[FileEvent, ...]]:
         if self._votes is None:
             self._votes = self._votes_thunk()
         return self._votes
 
+    def under(self, prefix: str) -> dict[str, tuple[FileEvent, ...]] | None:
+        """The events under vote folder ``prefix`` read alone, for the first few folders asked; else None."""
+        if prefix not in self._folders and self._folder is not None and self._votes is None and \
+                len(self._folders) < _FOLDERS_ALONE and _VOTE_FOLDER.fullmatch(prefix):
+            self._folders[prefix] = self._folder(prefix)
+        return self._folders.get(prefix)
+
+    def _vote_map(self, path: str) -> Mapping[str, tuple[FileEvent, ...]]:
+        under = self.under(path[:path.rindex("/") + 1])
+        return under if under is not None else self._vote_events()
+
     def __getitem__(self, path: str) -> tuple[FileEvent, ...]:
         if path.startswith("votes/"):
-            return self._vote_events()[path]
+            return self._vote_map(path)[path]
         return self.eager[path]
 
     def get(self, path: str, default: tuple[FileEvent, ...] | None = None) -> tuple[FileEvent, ...] | None:  # type: ignore[override]
-        return (self._vote_events() if path.startswith("votes/") else self.eager).get(path, default)
+        return (self._vote_map(path) if path.startswith("votes/") else self.eager).get(path, default)
 
     def __iter__(self) -> Iterator[str]:
         yield from self.eager
@@ -321,8 +337,9 @@ def folder_digests(
 
 
 def _assemble(raw: _Raw, folders: Mapping[str, tuple[str, int, bool]] | None = None,
-              vote_changes: Callable[[], list[tuple[str, int, str | None]]] | None = None) -> History:
-    """The History of ``raw``; ``vote_changes``: the vote files' changes, read only when asked for."""
+              vote_changes: Callable[[], list[tuple[str, int, str | None]]] | None = None,
+              folder_changes: Callable[[str], list[tuple[str, int, str | None]]] | None = None) -> History:
+    """The History of ``raw``; ``vote_changes``: the vote changes (``folder_changes``: one folder's), read on demand."""
     commits = _clocks_of(raw.commits)
     clocks = [c.clock for c in commits]
     if vote_changes is None:
@@ -335,7 +352,8 @@ def _assemble(raw: _Raw, folders: Mapping[str, tuple[str, int, bool]] | None = N
         others = list(raw.changes)
     assert folders is not None
     eager = _group(others, clocks)
-    events = _Events(eager, lambda: _group(vote_changes(), clocks))  # type: ignore[misc]
+    events = _Events(eager, lambda: _group(vote_changes(), clocks),  # type: ignore[misc]
+                     (lambda prefix: _group(folder_changes(prefix), clocks)) if folder_changes is not None else None)
     statuses = raw.statuses
     nep_statuses = {
         path: tuple((e.clock, statuses.get(e.blob) if e.blob is not None else None) for e in evs)
@@ -361,7 +379,8 @@ def _read_cached(repo: Path, ref: str, head: str, cache_dir: Path) -> History:
     if cached is not None:
         raw, votes_text, folders = cached
         if raw.head == head:
-            return _assemble(raw, folders, lambda: _vote_changes(votes_text, len(raw.commits)))
+            return _assemble(raw, folders, lambda: _vote_changes(votes_text, len(raw.commits)),
+                             lambda prefix: _folder_changes(votes_text, prefix, len(raw.commits)))
         try:
             full = _Raw(raw.head, raw.commits, raw.changes + _vote_changes(votes_text, len(raw.commits)),
                         raw.statuses)

@@ -11,16 +11,8 @@ from tooling.checks.policy.control import governance_findings, ledger_findings
 from tooling.checks.policy.delegations import check_delegation, is_delegation_path
 from tooling.checks.policy.neps import check_nep, renumberings
 from tooling.checks.policy.rules import r
-from tooling.checks.policy.snapshot import (
-    GOVERNANCE,
-    LEDGER,
-    READ_PREFIXES,
-    ParseMemo,
-    Snapshot,
-    load_snapshot,
-    only_safe,
-    world_of,
-)
+from tooling.checks.policy.files import GOVERNANCE, LEDGER, in_scope
+from tooling.checks.policy.snapshot import Reader, Snapshot, load_snapshot, wanted_blobs
 from tooling.checks.policy.summary import CHANGE_WORDS, PolicySummary, summarize
 from tooling.checks.policy.tree import RawChange, read_raw_changes, tree_findings
 from tooling.checks.policy.votes import check_vote
@@ -29,8 +21,7 @@ from tooling.core.model import NEPState
 from tooling.shell.evaluate import World
 
 if TYPE_CHECKING:  # pragma: no cover
-    from tooling.shell.objcache import ObjectCache
-    from tooling.shell.sigcache import SignatureCache
+    from tooling.shell.history import History
 
 
 @dataclass
@@ -46,94 +37,122 @@ def check_pr(root: Path, base: str, head: str | None, as_of: int) -> PolicyResul
 
     Raises HistoryError for a revision git does not know (or a shallow clone).
     """
+    from tooling.checks.policy.files import read_files
+    from tooling.checks.policy.worlds import Caches, base_world, head_world
     from tooling.checks.validation import validate
+    from tooling.shell import caches as cache_folder
     from tooling.shell.evaluate import evaluate
-    from tooling.shell.history import read_blobs, read_history, read_tree_entries, resolve_rev
-    from tooling.shell import caches
-    from tooling.shell.objcache import ObjectCache
-    from tooling.shell.repository import classify
-    from tooling.shell.sigcache import SignatureCache
+    from tooling.shell.history import read_blobs, resolve_rev
 
     root = Path(root)
     base_sha = resolve_rev(root, base)
     head_sha = resolve_rev(root, head or "HEAD")
     raw_changes = read_raw_changes(root, base_sha, head_sha)
     changes = [(c.status, c.path) for c in raw_changes]
-    base_entries = only_safe(read_tree_entries(root, base_sha, READ_PREFIXES))
-    head_entries = only_safe(read_tree_entries(root, head_sha, READ_PREFIXES))
-    cache_dir = caches.cache_dir(root)
-    # Vote parses by blob id (shell.objcache): a vote seen before is neither read from git nor parsed again.
-    objects = ObjectCache.load(cache_dir, root)
-    blobs = read_blobs(root, {e.sha for p, e in (*base_entries.items(), *head_entries.items())
-                              if e.is_regular and not (classify(p) == "vote" and objects.has_vote(p, e.sha))})
-    history = read_history(root, base_sha, cache_dir=cache_dir, cache_key="check-pr base")
+    # The head's tree is the base's plus the diff: one listing is read, not two.
+    base_files = read_files(root, base_sha)
+    head_files = base_files.changed(raw_changes)
+    changed = {p for c in raw_changes if in_scope(p := c.raw_path.decode("utf-8", "surrogateescape"))}
+    cache_dir = cache_folder.cache_dir(root)
+    memo = Caches.load(root, cache_dir)
+    reader = Reader(root, memo.objects)
+    delegation_blobs = {e.sha for c in raw_changes if c.utf8 and is_delegation_path(c.path)
+                        and (e := head_files.get(c.path)) is not None and e.is_regular}
+    reader.blobs = read_blobs(root, wanted_blobs(base_files) | wanted_blobs(head_files) | delegation_blobs)
+    history = _history(root, base_sha, cache_dir)
 
-    memo: ParseMemo = {}
-    head_snap = load_snapshot(root, head_sha, blobs, memo, head_entries, objects=objects)
+    head_snap = load_snapshot(reader, head_sha, head_files)
     head_gov = head_snap.raw_control.get(GOVERNANCE) if head_snap.repo is not None else None
     # A base without a usable governance.yaml (a repository being set up) is judged with the head's.
-    base_snap = load_snapshot(root, base_sha, blobs, memo, base_entries, governance_fallback=head_gov,
-                              objects=objects)
-    sources: dict[str, str] = dict(base_snap.repo.sources) if base_snap.repo is not None else {}
-    # Verdicts are kept in the cache folder, outside the work tree (shell.caches): a warm run verifies only new
-    # votes, and the one cache serves both revisions, so no signature is verified twice.
-    signatures = SignatureCache.load(cache_dir or caches.UNUSABLE, root)
-    signatures.known.update(objects.verdicts())
+    base_snap = load_snapshot(reader, base_sha, base_files, governance_fallback=head_gov)
 
     states: Mapping[int, NEPState] = {}
     ctx: Context | None = None
+    base_w: World | None = None
     if base_snap.repo is not None:
-        base_world = world_of(root, base_snap, history, signatures)
-        ev = evaluate(base_world, as_of)
+        base_w = base_world(root, base_snap, history, memo, reader.votes)
+        _prime_if_cold(base_w, base_snap, memo)
+        ev = evaluate(base_w, as_of)
         states = ev.states
+        world = base_w
         ctx = Context(as_of, base_snap, head_snap, ev.states, ev.proposals, ev.facts, history,
-                      ledger_at=base_world.ledger_at, network_for=lambda nep: _network_at_t0(base_world, ev.states.get(nep)),
-                      delegations=base_world.delegations)
+                      ledger_at=base_w.ledger_at, network_for=lambda nep: _network_at_t0(world, ev.states.get(nep)),
+                      delegations=base_w.delegations)
     findings = found(*tree_findings(raw_changes))
     findings += _control(base_snap, head_snap, states, as_of)
 
     if head_snap.repo is None:
         # Nothing else can be judged without governance values: report why, as validate would.
         assert head_snap.error is not None
-        sources.update(head_snap.error.sources)
         findings += found(*head_snap.error.diagnostics)
         findings += found(*(_outside(c) for c in raw_changes if c.utf8 and not _in_process(c.path)))
         diags = sorted(_dedupe(findings.diagnostics), key=sort_key)
+        sources = _sources(diags, base_snap, head_snap)
         return PolicyResult(diags, sources, summarize(base_sha, head_sha, as_of, changes, diags, None, {}, []),
                             changes)
-    sources.update(head_snap.repo.sources)
     if ctx is None:
         ctx = Context(as_of, base_snap, head_snap, {}, {}, {}, history)
     findings += _files(ctx, raw_changes, changes)
     for c in raw_changes:
         if c.utf8 and is_delegation_path(c.path):
-            entry = head_entries.get(c.path)
-            raw = blobs.get(entry.sha) if entry is not None and entry.is_regular else None
+            entry = head_files.get(c.path)
+            raw = reader.blobs.get(entry.sha) if entry is not None and entry.is_regular else None
             findings += check_delegation(ctx, c.status, c.path, raw)
 
     # Delegation files are judged above from the head's bytes (validate reads a work tree's).
-    selected = {c.path for c in raw_changes if c.status != "D" and c.utf8 and c.path in head_entries
+    selected = {c.path for c in raw_changes if c.status != "D" and c.utf8 and c.path in head_files
                 and not is_delegation_path(c.path)}
-    checked = validate(world_of(root, head_snap, history, signatures), as_of, selected)
-    _save(objects, signatures)
+    head_w = head_world(root, head_snap, base_snap, base_w, changed, history, memo, reader.votes)
+    checked = validate(head_w, as_of, selected)
+    (base_w or head_w).save_caches()
     diags = list(findings.diagnostics) + [d for d in checked if (d.file, d.slug) not in findings.replaced]
     diags = sorted(_dedupe(diags), key=sort_key)
     notes: dict[int, list[str]] = {}
     for nep, text in findings.notes:
         if text not in notes.setdefault(nep, []):
             notes[nep].append(text)
-    return PolicyResult(diags, sources, summarize(base_sha, head_sha, as_of, changes, diags, ctx, notes,
-                                                  list(findings.votes)), changes)
+    return PolicyResult(diags, _sources(diags, base_snap, head_snap),
+                        summarize(base_sha, head_sha, as_of, changes, diags, ctx, notes, list(findings.votes)),
+                        changes)
 
 
-def _save(objects: ObjectCache, signatures: SignatureCache) -> None:
-    """Keep what this run learned (never an error: a cache only saves time)."""
-    objects.record_verdicts(signatures.known)
-    for cache in (signatures, objects):
-        try:
-            cache.save()
-        except OSError:
-            pass
+def _history(root: Path, base_sha: str, cache_dir: Path | None) -> History:
+    """The base's first-parent history; from the cache ``nep status`` keeps when the checkout is the base (CI's)."""
+    from tooling.shell import git as gitrun
+    from tooling.shell.history import read_history
+
+    if cache_dir is not None:
+        proc = gitrun.run(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"])
+        if proc.returncode == 0 and proc.stdout.decode("ascii", "replace").strip() == base_sha:
+            history = read_history(root, cache_dir=cache_dir)
+            if history.head == base_sha:  # HEAD did not move in between
+                return history
+    return read_history(root, base_sha, cache_dir=cache_dir, cache_key="check-pr base")
+
+
+def _prime_if_cold(world: World, snap: Snapshot, memo: Caches) -> None:
+    """A cold run judges every vote: read them in one batch and verify their signatures on every core up front.
+
+    Cold is told by the signature cache knowing fewer verdicts than half the base's votes; a wrong guess
+    only costs time either way.
+    """
+    from tooling.checks.policy.files import GitVotes
+
+    votes = world.repo.votes
+    if not isinstance(votes, GitVotes) or len(memo.signatures) >= len(snap.files.votes) // 2:
+        return
+    memo.signatures.prime([p.vote for p in votes.read_all() if p.vote is not None])
+
+
+def _sources(diags: Sequence[Diagnostic], base: Snapshot, head: Snapshot) -> dict[str, str]:
+    """The text of every file a finding points at, the head's before the base's (vote files are read on demand)."""
+    for d in diags:
+        for snap in (head, base):
+            if snap.repo is not None and d.file in snap.files.votes:
+                snap.repo.votes.get(d.file)  # read, so that its text (if it has findings) is there to quote
+    out: dict[str, str] = dict(base.repo.sources) if base.repo is not None else {}
+    out.update(head.error.sources if head.error is not None else head.repo.sources if head.repo is not None else {})
+    return out
 
 
 def _network_at_t0(world: World, st: NEPState | None) -> str | None:

@@ -26,6 +26,7 @@ class RawChange:
     old_mode: str  # "000000" when added
     new_mode: str  # "000000" when deleted
     raw_path: bytes
+    new_blob: str = ""  # the head's object id ("" when deleted): the head's tree is the base's plus these
 
     @property
     def utf8(self) -> bool:
@@ -55,7 +56,7 @@ def read_raw_changes(root: Path, base_sha: str, head_sha: str) -> list[RawChange
     """Every file that differs between two commits, with both modes, read with ``-z`` as bytes."""
     from tooling.shell.git import git  # the one git runner: safe environment, no replace refs
 
-    out = git(root, "diff-tree", "-r", "-z", "--no-renames", "--no-ext-diff", "--no-textconv",
+    out = git(root, "diff-tree", "-r", "-z", "--no-abbrev", "--no-renames", "--no-ext-diff", "--no-textconv",
                "--ignore-submodules=none", base_sha, head_sha, "--")
     tokens = out.split(b"\0")
     changes: list[RawChange] = []
@@ -65,8 +66,9 @@ def read_raw_changes(root: Path, base_sha: str, head_sha: str) -> list[RawChange
         if not meta.startswith(b":"):
             i += 1
             continue
-        old_mode, new_mode, _old, _new, status = meta[1:].decode("ascii").split(" ")
-        changes.append(RawChange(status[:1], old_mode, new_mode, tokens[i + 1]))
+        old_mode, new_mode, _old, new, status = meta[1:].decode("ascii").split(" ")
+        deleted = status[:1] == "D"
+        changes.append(RawChange(status[:1], old_mode, new_mode, tokens[i + 1], "" if deleted else new))
         i += 2
     return sorted(changes, key=lambda c: c.raw_path)
 
