@@ -12,10 +12,8 @@ from dataclasses import replace
 
 from tooling.core.catalog import rule
 from tooling.core.diagnostics import Diagnostic
-from tooling.core.instants import MAX_INSTANT
 from tooling.core.model import Severity
 from tooling.shell.evaluate import World
-from tooling.shell.repository import list_files
 
 #: What ``surrogateescape`` turns an undecodable byte into.
 _UNDECODABLE = re.compile(r"[\udc80-\udcff]")
@@ -23,7 +21,9 @@ _UNDECODABLE = re.compile(r"[\udc80-\udcff]")
 
 def non_utf8_vote_files(world: World) -> list[Diagnostic]:
     """A warning for each file below votes/, in the work tree or ever committed, whose name is not UTF-8."""
-    names = set(list_files(world.repo.root, "votes")) | set(world.history.paths("votes/", MAX_INSTANT))
+    # The work tree's listing already reported each such name (unknown-file); history says which it ever held.
+    listed = {d.file for d in world.repo.diagnostics if d.slug == "unknown-file" and d.file.startswith("votes/")}
+    names = listed | set(world.history.undecodable_vote_paths())
     return [
         replace(rule("unknown-file").at(
             name, (1, 1), "the file name is not UTF-8, so it is no vote file: it is neither counted nor shown",

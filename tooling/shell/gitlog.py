@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Sequence
 
 from tooling.shell.frontmatter import front_matter_status
 from tooling.shell.git import HistoryError, decode_path as _decode_path, git as _git, read_blobs
@@ -225,3 +226,33 @@ def _dump_cache(raw: _Raw, folders: Mapping[str, tuple[str, int, bool]]) -> byte
            "folders": folders}
     # ASCII escapes carry non-UTF-8 file names (lone surrogates) through JSON.
     return json.dumps(doc, separators=(",", ":"), ensure_ascii=True).encode("ascii")
+
+
+def folder_digests(
+    changes: Sequence[tuple[str, int, str | None]], clocks: Sequence[int],
+) -> dict[str, tuple[str, int, bool]]:
+    """Each vote folder's summary: a digest of its events (path, clock, blob) in history order, the clock of the
+    last one, and whether each of its files was added once and never changed or deleted (``vote_folder``).
+
+    ``changes``: every change of the history, in order.
+    """
+    events: dict[str, list[str]] = {}
+    last: dict[str, int] = {}
+    count: dict[str, int] = {}
+    once: dict[str, bool] = {}
+    for path, index, blob in changes:
+        if not path.startswith("votes/"):
+            continue
+        folder = path[:path.rfind("/") + 1]
+        bucket = events.get(folder)
+        if bucket is None:
+            bucket = events[folder] = []
+            once[folder] = True
+        bucket.append(repr((path, clocks[index], blob)))
+        last[folder] = clocks[index]
+        seen = count.get(path, 0)
+        count[path] = seen + 1
+        if seen or blob is None:
+            once[folder] = False
+    return {folder: (hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest(), last[folder],
+                     once[folder]) for folder, lines in events.items()}

@@ -21,14 +21,16 @@ first-parent chain.
 from __future__ import annotations
 
 import bisect
-import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 
 from tooling.shell import caches
 from tooling.shell.frontmatter import front_matter_status  # noqa: F401
-from tooling.shell.gitlog import _Raw, _dump_cache, _extend, _folder_changes, _is_nep_path, _load_cache, _scan_all
+from tooling.shell.gitlog import (
+    _Raw, _dump_cache, _extend, _folder_changes, _is_nep_path, _load_cache, _scan_all, folder_digests,
+)
 from tooling.shell.gitlog import _FOLDERS_ALONE, _VOTE_FOLDER, _vote_changes
 # Re-exported: callers that predate shell.git import these names from here.
 from tooling.shell.git import (  # noqa: F401
@@ -50,6 +52,8 @@ from tooling.shell.git import (  # noqa: F401
     verify as _verify,
 )
 
+#: What ``surrogateescape`` turns an undecodable byte of a name into.
+_UNDECODABLE = re.compile(r"[\udc80-\udcff]")
 #: Files with events in a ``History``: NEPs and votes, and the two inputs read as of an instant (SPEC 2).
 GOVERNANCE_PATH = "governance.yaml"
 LEDGER_PATH = "stakes/ledger.yaml"
@@ -101,6 +105,12 @@ class History:
             keys = self.events.keys() if votes or not isinstance(self.events, _Events) else self.events.eager
             found = self._sorted[votes] = tuple(sorted(p for p in keys if p.startswith("votes/") == votes))
         return found
+
+    def undecodable_vote_paths(self) -> list[str]:
+        """Every path under votes/ history ever held whose name is not UTF-8 (sorted)."""
+        if isinstance(self.events, _Events):
+            return self.events.undecodable()
+        return sorted(p for p in self.events if p.startswith("votes/") and _UNDECODABLE.search(p))
 
     def vote_folder(self, folder: str) -> tuple[str, int, bool] | None:
         """(digest, last clock, once) of the events under ``folder`` ("votes/nep-0001/"); None if it has none.
@@ -242,8 +252,10 @@ class _Events(Mapping[str, tuple[FileEvent, ...]]):
     """
 
     def __init__(self, eager: dict[str, tuple[FileEvent, ...]], votes: Callable[[], dict[str, tuple[FileEvent, ...]]],
-                 folder: Callable[[str], dict[str, tuple[FileEvent, ...]]] | None = None) -> None:
+                 folder: Callable[[str], dict[str, tuple[FileEvent, ...]]] | None = None,
+                 undecodable: Callable[[], list[str]] | None = None) -> None:
         self.eager = eager
+        self.undecodable = undecodable or (lambda: sorted(p for p in self._vote_events() if _UNDECODABLE.search(p)))
         self._votes_thunk = votes
         self._votes: dict[str, tuple[FileEvent, ...]] | None = None
         self._folder = folder  # one vote folder's events alone (check-pr on one new vote needs one folder's)
@@ -302,43 +314,10 @@ def _group(changes: Iterable[tuple[str, int, str | None]], clocks: Sequence[int]
     return {path: tuple(evs) for path, evs in grouped.items()}
 
 
-def _folder_of(path: str) -> str:
-    return path.rsplit("/", 1)[0] + "/"
-
-
-def folder_digests(
-    changes: Sequence[tuple[str, int, str | None]], clocks: Sequence[int],
-) -> dict[str, tuple[str, int, bool]]:
-    """Each vote folder's summary: a digest of its events (path, clock, blob) in history order, the clock of the
-    last one, and whether each of its files was added once and never changed or deleted (``vote_folder``).
-
-    ``changes``: every change of the history, in order.
-    """
-    events: dict[str, list[str]] = {}
-    last: dict[str, int] = {}
-    count: dict[str, int] = {}
-    once: dict[str, bool] = {}
-    for path, index, blob in changes:
-        if not path.startswith("votes/"):
-            continue
-        folder = _folder_of(path)
-        bucket = events.get(folder)
-        if bucket is None:
-            bucket = events[folder] = []
-            once[folder] = True
-        bucket.append(repr((path, clocks[index], blob)))
-        last[folder] = clocks[index]
-        seen = count.get(path, 0)
-        count[path] = seen + 1
-        if seen or blob is None:
-            once[folder] = False
-    return {folder: (hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest(), last[folder],
-                     once[folder]) for folder, lines in events.items()}
-
-
 def _assemble(raw: _Raw, folders: Mapping[str, tuple[str, int, bool]] | None = None,
               vote_changes: Callable[[], list[tuple[str, int, str | None]]] | None = None,
-              folder_changes: Callable[[str], list[tuple[str, int, str | None]]] | None = None) -> History:
+              folder_changes: Callable[[str], list[tuple[str, int, str | None]]] | None = None,
+              undecodable: Callable[[], list[str]] | None = None) -> History:
     """The History of ``raw``; ``vote_changes``: the vote changes (``folder_changes``: one folder's), read on demand."""
     commits = _clocks_of(raw.commits)
     clocks = [c.clock for c in commits]
@@ -353,7 +332,8 @@ def _assemble(raw: _Raw, folders: Mapping[str, tuple[str, int, bool]] | None = N
     assert folders is not None
     eager = _group(others, clocks)
     events = _Events(eager, lambda: _group(vote_changes(), clocks),  # type: ignore[misc]
-                     (lambda prefix: _group(folder_changes(prefix), clocks)) if folder_changes is not None else None)
+                     (lambda prefix: _group(folder_changes(prefix), clocks)) if folder_changes is not None else None,
+                     undecodable)
     statuses = raw.statuses
     nep_statuses = {
         path: tuple((e.clock, statuses.get(e.blob) if e.blob is not None else None) for e in evs)
@@ -379,8 +359,11 @@ def _read_cached(repo: Path, ref: str, head: str, cache_dir: Path) -> History:
     if cached is not None:
         raw, votes_text, folders = cached
         if raw.head == head:
+            # JSON writes an undecodable byte of a name as an escaped lone surrogate: without one in the text, no
+            # vote path in history has such a name, and nothing needs decoding to say so.
+            odd = None if "\\udc" in votes_text else list
             return _assemble(raw, folders, lambda: _vote_changes(votes_text, len(raw.commits)),
-                             lambda prefix: _folder_changes(votes_text, prefix, len(raw.commits)))
+                             lambda prefix: _folder_changes(votes_text, prefix, len(raw.commits)), odd)
         try:
             full = _Raw(raw.head, raw.commits, raw.changes + _vote_changes(votes_text, len(raw.commits)),
                         raw.statuses)
