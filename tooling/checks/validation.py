@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Callable, Collection
 
 from tooling.core.diagnostics import Diagnostic, sort_key
+from tooling.shell.diskvotes import DiskVotes
 from tooling.shell.evaluate import Evaluation, World, evaluate, parameters_for
 from tooling.core.model import NEPStatus, Proposal, Severity, TrackName, Vote, VoteCode
 from tooling.parse.proposals import VOTE_PATH, ParsedVote
@@ -86,10 +87,17 @@ def check_votes(world: World, ev: Evaluation, wanted: Callable[[str], bool], *,
     everything they depend on matches, so a warm run reads no vote of an unchanged folder.
     """
     folders: dict[int, list[str]] = {}
-    for path in world.repo.votes:
-        m = VOTE_PATH.match(path)
-        if m:
-            folders.setdefault(int(m.group(1)), []).append(path)
+    votes = world.repo.votes
+    if isinstance(votes, DiskVotes):  # grouped once by the listing, not matched path by path
+        for folder in votes.folders():
+            m = VOTE_PATH.match(folder + "x.yaml")
+            if m:
+                folders[int(m.group(1))] = votes.in_folder(folder)
+    else:
+        for path in votes:
+            m = VOTE_PATH.match(path)
+            if m:
+                folders.setdefault(int(m.group(1)), []).append(path)
     memo = world.findings
     every = True
     out: list[Diagnostic] = []

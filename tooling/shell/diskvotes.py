@@ -31,28 +31,33 @@ class DiskVotes(Mapping[str, ParsedVote]):
         self._order: list[str] = []
         self._parsed: dict[str, ParsedVote] = {}
         self._deferred: dict[str, str] = {}
-        self._folders: dict[str, list[str]] = {}
-
-    def _list(self, rel: str) -> None:
-        self._order.append(rel)
-        folder = rel[:rel.rindex("/") + 1]
-        paths = self._folders.get(folder)
-        if paths is None:
-            self._folders[folder] = [rel]
-        else:
-            paths.append(rel)
+        #: Paths by folder, made when first asked for (``status`` never asks).
+        self._folders: dict[str, list[str]] | None = None
 
     def add(self, rel: str, parsed: ParsedVote) -> None:
-        self._list(rel)
+        self._order.append(rel)
         self._parsed[rel] = parsed
+        self._folders = None
 
     def defer(self, rel: str, blob: str) -> None:
-        self._list(rel)
+        self._order.append(rel)
         self._deferred[rel] = blob
+        self._folders = None
 
     def in_folder(self, folder: str) -> list[str]:
         """The paths listed in ``folder`` ("votes/nep-0001/"), in listing order."""
+        if self._folders is None:
+            folders: dict[str, list[str]] = {}
+            for rel in self._order:
+                folders.setdefault(rel[:rel.rindex("/") + 1], []).append(rel)
+            self._folders = folders
         return [p for p in self._folders.get(folder, ()) if p in self._parsed or p in self._deferred]
+
+    def folders(self) -> list[str]:
+        """Every folder with a listed path, sorted."""
+        self.in_folder("")
+        assert self._folders is not None
+        return sorted(self._folders)
 
     def __getitem__(self, rel: str) -> ParsedVote:
         found = self._parsed.get(rel)
@@ -64,7 +69,7 @@ class DiskVotes(Mapping[str, ParsedVote]):
             raw = self._read(rel, blob)
             if raw is None:  # gone (or no longer a file) since it was listed: as if never listed
                 self._order.remove(rel)
-                self._folders[rel[:rel.rindex("/") + 1]].remove(rel)
+                self._folders = None
                 raise KeyError(rel)
             parsed = parse_vote(rel, raw)
             if self._objects is not None:
