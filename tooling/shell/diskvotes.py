@@ -51,7 +51,7 @@ class DiskVotes(Mapping[str, ParsedVote]):
             for rel in self._order:
                 folders.setdefault(rel[:rel.rindex("/") + 1], []).append(rel)
             self._folders = folders
-        return [p for p in self._folders.get(folder, ()) if p in self._parsed or p in self._deferred]
+        return list(self._folders.get(folder, ()))  # every listed path is parsed or deferred
 
     def folders(self) -> list[str]:
         """Every folder with a listed path, sorted."""
