@@ -98,6 +98,10 @@ def _one(syn: Synthetic, scratch: Path, name: str, cmd: list[str], label: str, c
     shutil.rmtree(scratch / "_site", ignore_errors=True)
     out = scratch / f"{name}.out"
     run = timed(cmd, syn.root, out, _env(scratch))
+    if cold and (scratch / "cache").is_dir():
+        # What every cold run left, together: the warm pass starts from it, as a user who ran each command once
+        # does (otherwise only the last cold run's caches would be there, and no page of the site, say).
+        shutil.copytree(scratch / "cache", scratch / "left", dirs_exist_ok=True)
     if name in _RESTORE:
         # The run wrote the bot fields; put the files back so every run sees the same repository.
         run_git(syn.root, "checkout", "-q", "HEAD", "--", _RESTORE[name])
@@ -215,8 +219,12 @@ def run_bench(*, neps: int = 1000, votes: int = 100_000, commits: int = 20_000, 
         prs = pull_requests(syn, log)
         one, one_paths = _one_file(syn)
         say(log, f"as of {rfc3339(syn.as_of)}; cold runs (no cache)")
+        shutil.rmtree(scratch / "left", ignore_errors=True)
         cold = _pass(syn, scratch, prs, one, cold=True, label="cold", log=log)
-        say(log, "warm runs (caches from the previous run)")
+        shutil.rmtree(scratch / "cache", ignore_errors=True)
+        if (scratch / "left").exists():
+            (scratch / "left").rename(scratch / "cache")
+        say(log, "warm runs (with the caches every cold run left)")
         warm = _pass(syn, scratch, prs, one, cold=False, label="warm", log=log)
         measured = _floors(syn, scratch, prs, one_paths, log)
         old_head = run_git(syn.root, "rev-parse", "HEAD").strip()
