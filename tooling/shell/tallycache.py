@@ -96,7 +96,6 @@ class TallyCache:
     def __init__(self, cache_dir: Path | None, repo: Path | None = None) -> None:
         self.cache_dir = cache_dir
         self.repo = repo
-        self._pending: dict[str, bytes] = {}
         self.hits = 0
         self.misses = 0
 
@@ -144,11 +143,7 @@ class TallyCache:
         return replace(t, votes=Deferred.of(t.votes, key=key))
 
     def save(self) -> None:
-        if self.cache_dir is None:
-            return
-        for name, data in self._pending.items():
-            caches.write(self.cache_dir, name, data)
-        self._pending.clear()
+        """Nothing to do: each tally is written when it is computed (``World.save_caches`` calls every cache)."""
 
 
 def _decode(raw: bytes, key: str) -> tuple[int, tuple[Decimal, Decimal, Decimal], bytes] | None:
