@@ -670,3 +670,22 @@ def test_the_cached_history_reads_vote_events_only_when_asked(tmp_path) -> None:
     # One vote's folder is read alone (test_history_folders); listing every path reads them all.
     assert warm.events._votes is None and warm.events.under("votes/nep-0001/") is not None  # type: ignore[attr-defined]
     assert "votes/nep-0001/a.yaml" in list(warm.events) and warm.events._votes is not None  # type: ignore[attr-defined]
+
+
+def test_a_history_extended_by_new_commits_names_every_vote_folder_as_a_fresh_read_does(tmp_path) -> None:
+    from tooling.shell.history import read_history
+
+    repo = GitRepo(tmp_path / "r")
+    repo.write("votes/nep-0001/a.yaml", "a\n")
+    repo.write("votes/nep-0002/b.yaml", "b\n")
+    repo.commit("two", at=T)
+    cache = tmp_path / "cache"
+    read_history(repo.path, cache_dir=cache)
+    repo.write("votes/nep-0001/a.yaml", "a, edited\n")
+    repo.write("votes/nep-0003/c.yaml", "c\n")
+    repo.commit("more", at=T + 60)
+    extended = read_history(repo.path, cache_dir=cache)
+    fresh = read_history(repo.path)
+    assert dict(extended.vote_folders) == dict(fresh.vote_folders)
+    assert extended.inclusion_time("votes/nep-0003/c.yaml", T + 60) == T + 60
+    assert extended.paths("votes/", T + 60) == fresh.paths("votes/", T + 60)

@@ -230,11 +230,13 @@ def _dump_cache(raw: _Raw, folders: Mapping[str, tuple[str, int, bool]]) -> byte
 
 def folder_digests(
     changes: Sequence[tuple[str, int, str | None]], clocks: Sequence[int],
+    only: frozenset[str] | None = None, start: Mapping[str, tuple[str, int, bool]] | None = None,
 ) -> dict[str, tuple[str, int, bool]]:
     """Each vote folder's summary: a digest of its events (path, clock, blob) in history order, the clock of the
     last one, and whether each of its files was added once and never changed or deleted (``vote_folder``).
 
-    ``changes``: every change of the history, in order.
+    ``changes``: every change of the history, in order. ``only``: make the summaries of these folders alone and
+    keep ``start``'s for the others (a history extended by a few commits touches a few folders).
     """
     events: dict[str, list[str]] = {}
     last: dict[str, int] = {}
@@ -244,6 +246,8 @@ def folder_digests(
         if not path.startswith("votes/"):
             continue
         folder = path[:path.rfind("/") + 1]
+        if only is not None and folder not in only:
+            continue
         bucket = events.get(folder)
         if bucket is None:
             bucket = events[folder] = []
@@ -254,5 +258,6 @@ def folder_digests(
         count[path] = seen + 1
         if seen or blob is None:
             once[folder] = False
-    return {folder: (hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest(), last[folder],
+    made = {folder: (hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest(), last[folder],
                      once[folder]) for folder, lines in events.items()}
+    return {**start, **made} if only is not None and start is not None else made

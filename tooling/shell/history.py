@@ -372,10 +372,15 @@ def _read_cached(repo: Path, ref: str, head: str, cache_dir: Path) -> History:
         extended = _extend(repo, full, head) if full is not None else None
         if extended is not None:
             clocks = [c.clock for c in _clocks_of(extended.commits)]
-            # Whether a file changes a second time needs every earlier path: the summaries are made again.
-            folders = folder_digests(extended.changes, clocks)
+            # Only the folders the new commits touched get new summaries (made from all their events).
+            touched = frozenset(p[:p.rfind("/") + 1] for p, _, _ in extended.changes[len(full.changes):]
+                                if p.startswith("votes/"))
+            folders = folder_digests(extended.changes, clocks, touched, folders)
             caches.write(cache_dir, name, _dump_cache(extended, folders))
-            return _assemble(extended, folders)
+            votes = [c for c in extended.changes if c[0].startswith("votes/")]
+            others = _Raw(extended.head, extended.commits, [c for c in extended.changes if not c[0].startswith("votes/")],
+                          extended.statuses)
+            return _assemble(others, folders, lambda: votes)  # vote events grouped only if asked for
     raw = _scan_all(repo, head)
     folders = folder_digests(raw.changes, [c.clock for c in _clocks_of(raw.commits)])
     caches.write(cache_dir, name, _dump_cache(raw, folders))
