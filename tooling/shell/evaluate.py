@@ -61,6 +61,7 @@ class World:
     #: Vote paths whose index entry differs from HEAD (staged); None: not known, so no folder is named by reference.
     staged: frozenset[str] | None = None
     _deviations: dict[str, list[str]] | None = None
+    _committed: dict[str, dict[str, ParsedVote]] = field(default_factory=dict)
 
     def deviations(self, folder: str) -> list[str]:
         """Vote paths in ``folder`` whose work-tree file may not be its HEAD version: new, changed, deleted (in the
@@ -77,9 +78,15 @@ class World:
         return self._deviations.get(folder, [])
 
     def committed_vote(self, path: str) -> ParsedVote | None:
-        if self.committed_votes is None:
-            self.committed_votes = _committed_votes(self.repo, self.history)
-        return self.committed_votes.get(path)
+        if self.committed_votes is not None:
+            return self.committed_votes.get(path)
+        # Read folder by folder: a warm run after a commit needs the folders whose tallies missed, not all.
+        cut = path.find("/", 6)
+        folder = path[:cut + 1] if path.startswith("votes/") and cut > 0 else ""
+        found = self._committed.get(folder)
+        if found is None:
+            found = self._committed[folder] = _committed_votes(self.repo, self.history, folder or "votes/")
+        return found.get(path)
 
     def vote_paths(self, folder: str) -> list[str]:
         """Working-tree vote paths in ``folder``; indexed once, not scanned per NEP."""
@@ -175,13 +182,14 @@ def gather(root: Path, *, history: History | None = None, cache: bool = True) ->
     return world
 
 
-def _committed_votes(repo: Repository, history: History) -> dict[str, ParsedVote]:
-    """Each vote file's first included version where it differs from the work tree's (SPEC 4: it is what counts)."""
+def _committed_votes(repo: Repository, history: History, prefix: str = "votes/") -> dict[str, ParsedVote]:
+    """Each vote file's first included version under ``prefix`` where it differs from the work tree's (SPEC 4: it
+    is what counts)."""
     from tooling.shell.history import read_blobs
 
     committed: dict[str, ParsedVote] = {}
     want: dict[str, str] = {}
-    for path in history.paths("votes/", FAR_FUTURE):
+    for path in history.paths(prefix, FAR_FUTURE):
         blob = history.first_blob(path, FAR_FUTURE)
         if blob and repo.vote_blobs.get(path) != blob:
             want[path] = blob

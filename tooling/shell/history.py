@@ -175,6 +175,8 @@ class History:
         """Every path starting with ``prefix`` included by ``as_of``, even if deleted later; sorted."""
         if (under := self.events.under(prefix) if isinstance(self.events, _Events) else None) is not None:
             keys = tuple(sorted(under))
+        elif isinstance(self.events, _Events) and _VOTE_FOLDER.fullmatch(prefix):
+            keys = tuple(self.events.folder_paths(prefix))  # one folder: no sort of every vote path
         elif prefix.startswith("votes/"):
             keys = self._sorted_paths(True)
         elif "votes/".startswith(prefix):
@@ -260,11 +262,22 @@ class _Events(Mapping[str, tuple[FileEvent, ...]]):
         self._votes: dict[str, tuple[FileEvent, ...]] | None = None
         self._folder = folder  # one vote folder's events alone (check-pr on one new vote needs one folder's)
         self._folders: dict[str, dict[str, tuple[FileEvent, ...]]] = {}
+        self._index: dict[str, list[str]] | None = None
 
     def _vote_events(self) -> dict[str, tuple[FileEvent, ...]]:
         if self._votes is None:
             self._votes = self._votes_thunk()
         return self._votes
+
+    def folder_paths(self, prefix: str) -> list[str]:
+        """Every vote path under ``prefix`` ("votes/nep-0001/", subfolders included), sorted; indexed once."""
+        if self._index is None:
+            index: dict[str, list[str]] = {}
+            for path in self._vote_events():
+                if (cut := path.find("/", 6)) > 0:
+                    index.setdefault(path[:cut + 1], []).append(path)
+            self._index = {k: sorted(v) for k, v in index.items()}
+        return self._index.get(prefix, [])
 
     def under(self, prefix: str) -> dict[str, tuple[FileEvent, ...]] | None:
         """The events under vote folder ``prefix`` read alone, for the first few folders asked; else None."""
