@@ -689,3 +689,22 @@ def test_a_history_extended_by_new_commits_names_every_vote_folder_as_a_fresh_re
     assert dict(extended.vote_folders) == dict(fresh.vote_folders)
     assert extended.inclusion_time("votes/nep-0003/c.yaml", T + 60) == T + 60
     assert extended.paths("votes/", T + 60) == fresh.paths("votes/", T + 60)
+
+
+def test_damaged_vote_changes_in_the_history_cache_read_as_missing(tmp_path) -> None:
+    import json as _json
+
+    from tooling.shell.history import read_history
+
+    repo = GitRepo(tmp_path / "r")
+    repo.write("votes/nep-0001/a.yaml", "a\n")
+    repo.commit("one", at=T)
+    cache = tmp_path / "cache"
+    read_history(repo.path, cache_dir=cache)
+    (entry,) = [f for f in cache.iterdir() if f.name.startswith("history-")]
+    doc = _json.loads(entry.read_bytes())
+    doc["votes"] = '[["votes/nep-0001/a.yaml", 99, null]'  # cut short: not JSON any more
+    entry.write_text(_json.dumps(doc))
+    warm = read_history(repo.path, cache_dir=cache)
+    assert warm.inclusion_time("votes/nep-0001/a.yaml", T) == T
+    assert warm.paths("votes/nep-0001/", T) == ["votes/nep-0001/a.yaml"]

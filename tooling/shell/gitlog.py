@@ -8,7 +8,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 from tooling.shell.frontmatter import front_matter_status
 from tooling.shell.git import HistoryError, decode_path as _decode_path, git as _git, read_blobs
@@ -207,14 +207,24 @@ _FOLDERS_ALONE = 8  # vote folders read one by one (``history._Events``) before 
 _VOTE_FOLDER = re.compile(r"votes/[^/]+/")
 
 
-def _folder_changes(text: str, prefix: str, commits: int) -> list[tuple[str, int, str | None]]:
+def _folder_changes(text: str, prefix: str, commits: Sequence[tuple[str, int]],
+                    folders: Mapping[str, tuple[str, int, bool]] | None = None) -> list[tuple[str, int, str | None]]:
     """The vote changes under ``prefix`` ("votes/nep-0001/") in the cached text, found without decoding the rest.
 
-    In the JSON text ``["`` only opens an entry: a quote inside a string is always escaped.
+    In the JSON text ``["`` only opens an entry: a quote inside a string is always escaped. With ``folders``
+    (the cached summaries), what was found must make exactly the summaries under ``prefix``: a damaged text
+    raises ValueError rather than dropping an entry it could no longer match.
     """
     opening = json.dumps(prefix, ensure_ascii=True)[:-1]
     found = re.findall(r"\[" + re.escape(opening) + r'(?:[^"\\]|\\.)*",\d+,(?:"[^"\\]*"|null)\]', text)
-    return _vote_changes("[" + ",".join(found) + "]", commits)
+    changes = _vote_changes("[" + ",".join(found) + "]", len(commits))
+    if folders is not None:
+        clocks: list[int] = []
+        for _, time in commits:
+            clocks.append(time if not clocks or time > clocks[-1] else clocks[-1])
+        if folder_digests(changes, clocks) != {k: v for k, v in folders.items() if k.startswith(prefix)}:
+            raise ValueError(f"the cached vote changes under {prefix} do not match their summaries")
+    return changes
 
 
 def _dump_cache(raw: _Raw, folders: Mapping[str, tuple[str, int, bool]]) -> bytes:
@@ -261,3 +271,12 @@ def folder_digests(
     made = {folder: (hashlib.sha256("\n".join(lines).encode("utf-8", "surrogatepass")).hexdigest(), last[folder],
                      once[folder]) for folder, lines in events.items()}
     return {**start, **made} if only is not None and start is not None else made
+
+
+def _or_rescan(repo: Path, head: str, decode: Callable[[], list[tuple[str, int, str | None]]],
+               prefix: str = "votes/") -> list[tuple[str, int, str | None]]:
+    """The cached vote changes ``decode`` reads; a damaged entry reads as missing, and git is asked again."""
+    try:
+        return decode()
+    except (ValueError, TypeError):
+        return [c for c in _scan_all(repo, head).changes if c[0].startswith(prefix)]

@@ -31,7 +31,7 @@ from tooling.shell.frontmatter import front_matter_status  # noqa: F401
 from tooling.shell.gitlog import (
     _Raw, _dump_cache, _extend, _folder_changes, _is_nep_path, _load_cache, _scan_all, folder_digests,
 )
-from tooling.shell.gitlog import _FOLDERS_ALONE, _VOTE_FOLDER, _vote_changes
+from tooling.shell.gitlog import _FOLDERS_ALONE, _VOTE_FOLDER, _or_rescan, _vote_changes
 # Re-exported: callers that predate shell.git import these names from here.
 from tooling.shell.git import (  # noqa: F401
     LOCAL_GIT_ENV as _LOCAL_GIT_ENV,
@@ -372,11 +372,11 @@ def _read_cached(repo: Path, ref: str, head: str, cache_dir: Path) -> History:
     if cached is not None:
         raw, votes_text, folders = cached
         if raw.head == head:
-            # JSON writes an undecodable byte of a name as an escaped lone surrogate: without one in the text, no
-            # vote path in history has such a name, and nothing needs decoding to say so.
-            odd = None if "\\udc" in votes_text else list
-            return _assemble(raw, folders, lambda: _vote_changes(votes_text, len(raw.commits)),
-                             lambda prefix: _folder_changes(votes_text, prefix, len(raw.commits)), odd)
+            # An undecodable byte of a name is an escaped lone surrogate in JSON: without one, no name to report.
+            odd, n = (None if "\\udc" in votes_text else list), len(raw.commits)
+            return _assemble(raw, folders, lambda: _or_rescan(repo, head, lambda: _vote_changes(votes_text, n)),
+                             lambda p: _or_rescan(repo, head, lambda: _folder_changes(votes_text, p, raw.commits,
+                                                                                      folders), p), odd)
         try:
             full = _Raw(raw.head, raw.commits, raw.changes + _vote_changes(votes_text, len(raw.commits)),
                         raw.statuses)
